@@ -1,0 +1,42 @@
+package io.has.cluster;
+
+import java.util.Map;
+
+/**
+ * What one node publishes in its ephemeral {@code members/<name>} key (Patroni's field set and order:
+ * conn_url, api_url, state, role, version, [tags], [xlog_location], [timeline], [pause]).
+ *
+ * @param connUrl       {@code postgres://host:port/db}
+ * @param apiUrl        {@code http://host:port/patroni}
+ * @param state         PostgreSQL state
+ * @param role          member role, never null
+ * @param version       HAS version, numeric and dotted
+ * @param tags          effective tags (false booleans already dropped); never null
+ * @param xlogLocation  WAL position as an absolute byte position, or null when unknown
+ * @param timeline      timeline, or null when unknown
+ * @param pause         true while the cluster is paused
+ */
+public record MemberData(
+        String connUrl,
+        String apiUrl,
+        PgState state,
+        Role role,
+        String version,
+        Map<String, Object> tags,
+        Long xlogLocation,
+        Integer timeline,
+        boolean pause) {
+
+    public MemberData {
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    public boolean tagTrue(String tag) {
+        Object v = tags.get(tag);
+        return v instanceof Boolean b ? b : v != null && "true".equalsIgnoreCase(String.valueOf(v));
+    }
+
+    public boolean noFailover() {
+        return tagTrue("nofailover");
+    }
+}

@@ -1,0 +1,74 @@
+package io.has.db;
+
+import java.util.Set;
+
+/**
+ * The local database server as the HA code drives it. Implementations hide every product- and
+ * version-specific detail (binaries, flags, file formats, SQL) behind a dialect.
+ *
+ * <p>Every method is idempotent: it first checks whether its goal already holds (promoting a primary,
+ * starting a running server, stopping a stopped one all succeed at once). Every external call has a
+ * deadline: JDBC statements 2 s, pg_ctl {@code postgresql.pg_ctl_timeout}.
+ */
+public interface LocalDatabase extends AutoCloseable {
+
+    /** Observes the server; never throws and never blocks longer than a few seconds. */
+    LocalState probe();
+
+    /**
+     * Creates a new cluster: initdb with {@code bootstrap.initdb}, HAS's configuration files, start as
+     * primary, then the superuser password, the replication and rewind users and {@code bootstrap.users}.
+     * Returns once the server accepts writes.
+     */
+    void bootstrap() throws DbException;
+
+    /**
+     * Clones the data directory from a running member (pg_basebackup or the configured
+     * {@code create_replica_methods}) and configures it as a standby of that member. Does not start it.
+     */
+    void createReplica(Upstream source) throws DbException;
+
+    /**
+     * Starts the server. With a null upstream and {@code standby} false it starts as a primary;
+     * with {@code standby} true it starts in recovery following {@code upstream} (none when null).
+     * Returns once it accepts connections or fails.
+     */
+    void start(boolean standby, Upstream upstream) throws DbException;
+
+    /** Stops the server (no-op when stopped). */
+    void stop(StopMode mode) throws DbException;
+
+    /** Promotes a standby and waits until it accepts writes; runs a CHECKPOINT afterwards. */
+    void promote() throws DbException;
+
+    /**
+     * Makes a running standby stream from {@code upstream}, reloading or restarting as the product
+     * requires.
+     */
+    void follow(Upstream upstream) throws DbException;
+
+    /**
+     * Rewinds a stopped former primary so it can follow {@code source} (crash recovery first when the
+     * control file says it was not shut down cleanly). Leaves it configured as a standby, stopped.
+     */
+    void rewind(Upstream source) throws DbException;
+
+    /** Deletes the data directory's contents (before a re-clone). */
+    void removeDataDirectory() throws DbException;
+
+    /**
+     * Makes the set of physical replication slots on this primary equal {@code names} (creating the
+     * missing ones, dropping the other physical ones).
+     */
+    void syncReplicationSlots(Set<String> names) throws DbException;
+
+    /**
+     * Applies the cluster-wide settings (server parameters, use_slots, pg_hba) from the DCS
+     * {@code config} key. Called before the first start and whenever the key changes; writes files
+     * and reloads a running server, never restarts it.
+     */
+    void applyDynamicConfig(io.has.config.DynamicConfig config) throws DbException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,69 @@
+package io.has.db;
+
+import io.has.cluster.HostPort;
+import io.has.cluster.PgState;
+import java.util.List;
+
+/**
+ * One observation of the local database server, taken by {@link LocalDatabase#probe()}. Immutable;
+ * fields that could not be read are null (or 0 / empty). Nothing here is product- or version-specific:
+ * the dialect has already translated control-file and catalog vocabulary.
+ *
+ * @param state               running, stopped, crashed, starting, ...
+ * @param dataDirEmpty        true when the data directory is missing or holds no cluster
+ * @param systemId            database system identifier (pg_controldata), or null
+ * @param inRecovery          running as a standby; meaningless unless state is running
+ * @param wasPrimary          from the control file while stopped: the cluster last ran as a primary
+ *                            (crashed or shut down outside recovery), so it may need a rewind to follow
+ * @param walPosition         primary: current WAL write position; replica: max(received, replayed)
+ * @param receivedLsn         replica: last received position
+ * @param replayedLsn         replica: last replayed position
+ * @param replayedTimestamp   replica: timestamp of the last replayed transaction, or null
+ * @param timeline            timeline (running: current; stopped: from the control file)
+ * @param serverVersion       server_version_num, 0 when unknown
+ * @param postmasterStartTime {@code YYYY-MM-DD HH:MM:SS.ffffff+TZ}, or null
+ * @param replication         WAL senders (primary only)
+ * @param upstream            host:port this standby is configured to stream from, or null
+ * @param streaming           the WAL receiver is streaming
+ * @param error               why the probe was incomplete, or null
+ */
+public record LocalState(
+        PgState state,
+        boolean dataDirEmpty,
+        String systemId,
+        boolean inRecovery,
+        boolean wasPrimary,
+        Long walPosition,
+        Long receivedLsn,
+        Long replayedLsn,
+        String replayedTimestamp,
+        Integer timeline,
+        int serverVersion,
+        String postmasterStartTime,
+        List<ReplicationInfo> replication,
+        HostPort upstream,
+        boolean streaming,
+        String error) {
+
+    public LocalState {
+        replication = replication == null ? List.of() : List.copyOf(replication);
+    }
+
+    /** Nothing known yet (before the first probe). */
+    public static LocalState unknown() {
+        return new LocalState(PgState.UNKNOWN, false, null, false, false, null, null, null, null, null, 0, null,
+                List.of(), null, false, null);
+    }
+
+    public boolean isRunning() {
+        return state == PgState.RUNNING;
+    }
+
+    public boolean isRunningPrimary() {
+        return state == PgState.RUNNING && !inRecovery;
+    }
+
+    public boolean isRunningReplica() {
+        return state == PgState.RUNNING && inRecovery;
+    }
+}
