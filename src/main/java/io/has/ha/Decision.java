@@ -1,0 +1,180 @@
+package io.has.ha;
+
+import io.has.cluster.HistoryEntry;
+import io.has.db.Upstream;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one HA cycle decided, as data. Each decision carries the one sentence that explains it
+ * ({@link #describe()}), in Patroni's words where Patroni has words for it. The executor performs
+ * the decision; tests assert on the record.
+ */
+public sealed interface Decision {
+
+    /** The human sentence logged once when the decision changes and shown in the decision log. */
+    String describe();
+
+    /** A stable short name for counting and deduplication. */
+    default String kind() {
+        return getClass().getSimpleName();
+    }
+
+    /** Whether acting on it changes the local database or the lock (the loop then re-runs at once). */
+    default boolean changesState() {
+        return true;
+    }
+
+    /** Nothing to do. */
+    record NoAction(String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
+        }
+    }
+
+    /** A long action is running; the lock (held in the ZooKeeper session) stays ours meanwhile. */
+    record WaitLongAction(String action, boolean holdsLock) implements Decision {
+        @Override
+        public String describe() {
+            return holdsLock ? "updated leader lock during " + action : action + " in progress";
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
+        }
+    }
+
+    /** Race for {@code initialize}; the winner runs initdb and takes the lock. */
+    record BootstrapCluster() implements Decision {
+        @Override
+        public String describe() {
+            return "trying to bootstrap a new cluster";
+        }
+    }
+
+    /** Clone an empty data directory from a running member and start it as a standby. */
+    record CloneReplica(Upstream source) implements Decision {
+        @Override
+        public String describe() {
+            return "trying to bootstrap from leader '" + source.memberName() + "'";
+        }
+    }
+
+    /** Data exists but {@code initialize} is missing from an unlocked cluster: publish our system id. */
+    record WriteInitialize(String systemId) implements Decision {
+        @Override
+        public String describe() {
+            return "initialize key missing: writing system identifier " + systemId;
+        }
+    }
+
+    /** Start the stopped server, as a standby of {@code upstream} (or of nobody) or as a primary. */
+    record StartPostgres(boolean standby, Upstream upstream, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /** Rewind a former primary against the leader, then start it as a standby. */
+    record Rewind(Upstream source) implements Decision {
+        @Override
+        public String describe() {
+            return "running pg_rewind from " + source.memberName();
+        }
+    }
+
+    /** Wipe the data directory, clone it again from the leader and start it as a standby. */
+    record Reinitialize(Upstream source, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /**
+     * Take the leader lock as the healthiest member; promote when running as a standby.
+     *
+     * @param promote      the local server is a standby and must be promoted after the lock is ours
+     * @param history      the {@code history} key to write after promotion (null: leave it)
+     * @param clearFailover the {@code failover} key must be cleared after taking the lock
+     */
+    record AcquireLock(boolean promote, List<HistoryEntry> history, boolean clearFailover, String reason)
+            implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /** We hold the lock but the server is a standby: promote it. */
+    record Promote(List<HistoryEntry> history, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /**
+     * We hold the lock and run as primary: keep leading and do the leader's housekeeping.
+     *
+     * @param slots           physical slots the primary must have (null: leave slots alone)
+     * @param writeInitialize system id to write to a missing or invalid {@code initialize}, or null
+     * @param writeConfig     config to write to a missing {@code config} key, or null
+     * @param history         history to write when the key is missing, or null
+     */
+    record Lead(Set<String> slots, String writeInitialize, Map<String, Object> writeConfig,
+            List<HistoryEntry> history, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
+        }
+    }
+
+    /** How to demote: which stop mode, and whether the lock is given up. */
+    enum DemoteMode {
+        /** DCS unreachable: stop fast, keep no lock, restart as a standby of nobody. */
+        OFFLINE,
+        /** Another member holds the lock: stop at once, the lock is not ours. */
+        IMMEDIATE_NOLOCK,
+        /** We hold the lock but must give it up (crash without restart): stop at once and release. */
+        IMMEDIATE
+    }
+
+    /** Stop accepting writes: stop the server; a later cycle rewinds or restarts it as a standby. */
+    record Demote(DemoteMode mode, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /** Give up the leader lock without touching the server. */
+    record ReleaseLock(String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /** A running standby streams from the wrong place: point it at {@code upstream}. */
+    record Follow(Upstream upstream, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+}
