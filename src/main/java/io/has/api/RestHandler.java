@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -79,7 +80,7 @@ final class RestHandler implements HttpHandler {
             case "readiness" -> statusOnly(ex, HealthChecks.readiness(s, now));
             case "cluster" -> {
                 if (s == null || s.cluster() == null) {
-                    sendJson(ex, 503, json(Map.of("members", java.util.List.of())));
+                    sendJson(ex, 503, json(Map.of("members", List.of())));
                 } else {
                     sendJson(ex, 200, json(ClusterDocument.cluster(s.cluster(), s.config() != null && s.paused())));
                 }
