@@ -1,6 +1,7 @@
 package io.has.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ final class BootstrapMapper {
         List<String> pgHba = r.stringList(b, "bootstrap", "pg_hba");
         Map<String, HasConfig.User> users = users(r.map(b, "bootstrap", "users"), r);
         return new HasConfig.Bootstrap(Frozen.map(dcs), List.copyOf(initdb), List.copyOf(pgHba),
-                java.util.Collections.unmodifiableMap(users));
+                Collections.unmodifiableMap(users));
     }
 
     /**

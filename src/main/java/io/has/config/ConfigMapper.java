@@ -19,6 +19,10 @@ final class ConfigMapper {
     static final String DEFAULT_NAMESPACE = "/service";
     static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL");
     private static final int DEFAULT_ZK_PORT = 2181;
+    /** Tags Patroni reads as booleans (reference §6.4); bool-like strings are converted. */
+    private static final Set<String> BOOLEAN_TAGS = Set.of("nofailover", "clonefrom", "noloadbalance", "nosync",
+            "nostream");
+    private static final Set<String> INTEGER_TAGS = Set.of("failover_priority", "sync_priority");
 
     private ConfigMapper() {
     }
@@ -140,6 +144,27 @@ final class ConfigMapper {
     private static Map<String, Object> tags(Map<String, Object> tree, TreeReader r) {
         Map<String, Object> tags = new LinkedHashMap<>(r.map(tree, "", "tags"));
         tags.values().removeIf(v -> v == null);
+        for (Map.Entry<String, Object> e : tags.entrySet()) {
+            String path = "tags." + e.getKey();
+            Object v = e.getValue();
+            if (BOOLEAN_TAGS.contains(e.getKey())) {
+                Boolean b = TreeReader.toBool(v);
+                if (b == null) {
+                    r.error(path, "expected a boolean (true/false), got " + TreeReader.shown(v, path));
+                } else {
+                    e.setValue(b);
+                }
+            } else if (INTEGER_TAGS.contains(e.getKey())) {
+                Long n = TreeReader.toLong(v);
+                if (n == null || n < 0 || n > Integer.MAX_VALUE) {
+                    r.error(path, "expected a non-negative integer, got " + TreeReader.shown(v, path));
+                } else {
+                    e.setValue(n.intValue());
+                }
+            } else if (e.getKey().equals("replicatefrom")) {
+                r.asString(v, path);
+            }
+        }
         return Frozen.map(tags);
     }
 

@@ -1,8 +1,10 @@
 package io.has.config;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -143,7 +145,7 @@ final class EnvOverrides {
                 value = parseDict(var, raw);
             }
             if (value != null) {
-                sub(out, name.toLowerCase()).put(suffix.toLowerCase(), value);
+                sub(out, name.toLowerCase(Locale.ROOT)).put(suffix.toLowerCase(Locale.ROOT), value);
             }
         }
     }
@@ -189,7 +191,7 @@ final class EnvOverrides {
     }
 
     private void listValue(String section, String param) {
-        String var = PREFIX + (section + "_" + param).toUpperCase();
+        String var = PREFIX + (section + "_" + param).toUpperCase(Locale.ROOT);
         String v = pop(section + "_" + param);
         if (v != null) {
             Object parsed = parseList(var, v);
@@ -200,7 +202,7 @@ final class EnvOverrides {
     }
 
     private void dictValue(String section, String param) {
-        String var = PREFIX + (section + "_" + param).toUpperCase();
+        String var = PREFIX + (section + "_" + param).toUpperCase(Locale.ROOT);
         String v = pop(section + "_" + param);
         if (v != null) {
             Object parsed = parseDict(var, v);
@@ -240,7 +242,7 @@ final class EnvOverrides {
             return parsed;
         }
         if (!v.startsWith("-") && !v.contains("[") && !v.contains("{")) {
-            List<Object> split = new java.util.ArrayList<>();
+            List<Object> split = new ArrayList<>();
             for (String s : v.split(",")) {
                 String t = s.strip();
                 if (t.length() >= 2 && (t.startsWith("'") && t.endsWith("'") || t.startsWith("\"") && t.endsWith("\""))) {
@@ -269,14 +271,14 @@ final class EnvOverrides {
 
     /** Reads and marks as used {@code PATRONI_<NAME>}; null when unset or empty. */
     private String pop(String name) {
-        String var = PREFIX + name.toUpperCase();
+        String var = PREFIX + name.toUpperCase(Locale.ROOT);
         consumed.add(var);
         String v = env.get(var);
         return v == null || v.isEmpty() ? null : v;
     }
 
     private String get(String name) {
-        String v = env.get(PREFIX + name.toUpperCase());
+        String v = env.get(PREFIX + name.toUpperCase(Locale.ROOT));
         return v == null || v.isEmpty() ? null : v;
     }
 

@@ -228,6 +228,16 @@ class ConfigValidationTest {
     }
 
     @Test
+    void knownTagsAreTypeChecked() {
+        ConfigResult r = parse(ConfigFixtures.minimalYaml(tmp)
+                + "tags: {nofailover: perhaps, failover_priority: -1, nosync: 'false', zone: a}\n");
+        assertInvalid(r);
+        assertEquals(List.of("tags.nofailover", "tags.failover_priority"), paths(r));
+        ConfigResult ok = parse(ConfigFixtures.minimalYaml(tmp) + "tags: {nosync: 'false', failover_priority: '2'}\n");
+        assertEquals(Map.of("nosync", false, "failover_priority", 2), ok.config().tags());
+    }
+
+    @Test
     void slashInScopeOrNameIsAnError() {
         ConfigResult r = with("name: pg1", "name: a/b");
         assertEquals(List.of("name"), paths(r));
