@@ -16,7 +16,7 @@ SELECT r.in_recovery,
        pg_catalog.to_char(pg_catalog.pg_postmaster_start_time() AT TIME ZONE 'UTC',
                           'YYYY-MM-DD HH24:MI:SS.US') AS postmaster_start_time,
        (SELECT system_identifier FROM pg_catalog.pg_control_system())::text AS system_id,
-       w.status AS receiver_status,
+       COALESCE(w.status = 'streaming', false) AS streaming,
        w.sender_host,
        w.sender_port
   FROM (SELECT pg_catalog.pg_is_in_recovery() AS in_recovery) r
