@@ -9,7 +9,6 @@ import io.has.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,7 +38,6 @@ public class PostgresDatabase implements LocalDatabase {
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration CLONE_TIMEOUT = Duration.ofHours(24);
     private static final Duration REWIND_TIMEOUT = Duration.ofHours(2);
-    private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(30);
     private static final int SQL_TIMEOUT_SECONDS = 10;
 
     private final HasConfig config;
@@ -54,9 +51,7 @@ public class PostgresDatabase implements LocalDatabase {
     private final ServerProbe prober;
     private final RoleSetup roles;
     private final String who;
-    private final Object controlLock = new Object();
-    private ControlData cachedControl; // guarded by controlLock
-    private FileTime cachedControlTime; // guarded by controlLock
+    private final ServerControl control;
 
     /**
      * @param config    the member's configuration
@@ -77,6 +72,7 @@ public class PostgresDatabase implements LocalDatabase {
         this.prober = new ServerProbe(dialect, connector);
         this.roles = new RoleSetup(dialect);
         this.who = "[" + config.scope() + "/" + config.name() + "]";
+        this.control = new ServerControl(dialect, runner, paths, pg.pgCtlTimeout(), who);
     }
 
     /** Where the data directory, socket, start-up log and password file are. */
@@ -100,59 +96,20 @@ public class PostgresDatabase implements LocalDatabase {
                 return new LocalState(PgState.STOPPED, true, null, false, false, null, null, null, null, null, 0, null,
                         List.of(), null, false, null);
             }
-            if (postmasterAlive()) {
+            if (control.postmasterAlive()) {
                 ServerConfigurator.Role role = configurator.role();
                 HostPort upstream = role != null && role.standby() && role.upstream() != null
                         ? role.upstream().address() : null;
                 return prober.probe(upstream);
             }
             prober.close();
-            ControlData cd = controlData();
+            ControlData cd = control.controlData();
             PgState state = dialect.hasPidFile(data) ? PgState.CRASHED : PgState.STOPPED;
             return new LocalState(state, false, cd.systemId(), false, cd.wasPrimary(), null, null, null, null,
                     cd.timeline(), 0, null, List.of(), null, false, null);
         } catch (DbException | RuntimeException e) {
             return new LocalState(PgState.UNKNOWN, false, null, false, false, null, null, null, null, null, 0, null,
                     List.of(), null, false, e.getMessage());
-        }
-    }
-
-    /** True when the lock file names a live server process. */
-    boolean postmasterAlive() {
-        OptionalLong pid = dialect.postmasterPid(paths.dataDir());
-        if (pid.isEmpty()) {
-            return false;
-        }
-        return ProcessHandle.of(pid.getAsLong())
-                .filter(ProcessHandle::isAlive)
-                .map(h -> h.info().command()
-                        .map(c -> Path.of(c).getFileName().toString().equals(dialect.serverExecutableName()))
-                        .orElse(true)) // command hidden (another user, no root): trust the pid
-                .orElse(false);
-    }
-
-    /** The control data, re-read only when the control file changed. */
-    ControlData controlData() throws DbException {
-        synchronized (controlLock) {
-            FileTime mtime;
-            try {
-                mtime = Files.getLastModifiedTime(dialect.controlFile(paths.dataDir()));
-            } catch (IOException e) {
-                throw new DbException("cannot read the control file of " + paths.dataDir() + ": " + e.getMessage(), e);
-            }
-            if (cachedControl == null || !mtime.equals(cachedControlTime)) {
-                ProcessResult r = runOk("reading control data", dialect.controlDataCommand(paths.dataDir()),
-                        SHORT_TIMEOUT, Map.of());
-                cachedControl = dialect.parseControlData(r.stdout());
-                cachedControlTime = mtime;
-            }
-            return cachedControl;
-        }
-    }
-
-    private void forgetControlData() {
-        synchronized (controlLock) {
-            cachedControl = null;
         }
     }
 
@@ -175,7 +132,7 @@ public class PostgresDatabase implements LocalDatabase {
         try {
             pwFile = su.password() == null ? null : writePasswordFile(su.password());
             List<String> options = config.bootstrap() == null ? List.of() : config.bootstrap().initdb();
-            runOk("initdb", dialect.initdbCommand(data, su.username(), pwFile, options), INITDB_TIMEOUT, Map.of());
+            control.runOk("initdb", dialect.initdbCommand(data, su.username(), pwFile, options), INITDB_TIMEOUT, Map.of());
         } catch (IOException e) {
             throw new DbException("cannot write the initdb password file: " + e.getMessage(), e);
         } finally {
@@ -183,7 +140,7 @@ public class PostgresDatabase implements LocalDatabase {
         }
         try {
             configurator.writeAll(new ServerConfigurator.Role(false, null));
-            startServer();
+            control.start();
             try (Connection c = connector.openAction(pg.pgCtlTimeout())) {
                 roles.createAll(c, config);
             }
@@ -210,7 +167,7 @@ public class PostgresDatabase implements LocalDatabase {
     @Override
     public void createReplica(Upstream source) throws DbException {
         Path data = paths.dataDir();
-        if (postmasterAlive()) {
+        if (control.postmasterAlive()) {
             throw new DbException("refusing to clone into " + data + ": a server is running there");
         }
         if (!pg.createReplicaMethods().isEmpty() && !pg.createReplicaMethods().contains("basebackup")) {
@@ -224,11 +181,11 @@ public class PostgresDatabase implements LocalDatabase {
         } catch (IOException e) {
             throw new DbException("cannot prepare " + data + ": " + e.getMessage(), e);
         }
-        forgetControlData();
+        control.forgetControlData();
         log.info("{} cloning {} from {} ({})", who, data, source.memberName(), source.address());
         List<String> cmd = dialect.basebackupCommand(data, source.address(), pg.replication().username(),
                 pg.basebackup() == null ? List.of() : pg.basebackup());
-        ProcessResult r = run(cmd, CLONE_TIMEOUT, Map.of(dialect.applicationNameEnvironment(), config.name()));
+        ProcessResult r = control.run(cmd, CLONE_TIMEOUT, Map.of(dialect.applicationNameEnvironment(), config.name()));
         try {
             if (!r.ok()) {
                 files.deleteContents(data);
@@ -243,7 +200,7 @@ public class PostgresDatabase implements LocalDatabase {
 
     @Override
     public void start(boolean standby, Upstream upstream) throws DbException {
-        if (postmasterAlive()) {
+        if (control.postmasterAlive()) {
             log.debug("{} start: already running", who);
             return;
         }
@@ -255,65 +212,23 @@ public class PostgresDatabase implements LocalDatabase {
         } catch (IOException e) {
             throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
         }
-        log.info("{} starting as {}", who, standby ? "standby of " + (upstream == null ? "nobody" : upstream) : "primary");
-        startServer();
-    }
-
-    private void startServer() throws DbException {
-        prepareLogFile();
-        int t = pg.pgCtlTimeout();
-        ProcessResult r = run(dialect.startCommand(paths.dataDir(), paths.logFile(), t), Duration.ofSeconds(t + 15L),
-                Map.of());
-        forgetControlData();
-        if (r.ok()) {
-            return;
-        }
-        if (postmasterAlive()) {
-            log.warn("{} server not ready within {} s but still starting; check {}", who, t, paths.logFile());
-            return;
-        }
-        throw new DbException("start failed: " + r.describe() + logTail());
-    }
-
-    private void prepareLogFile() {
-        try {
-            if (!Files.exists(paths.logFile())) {
-                Files.createFile(paths.logFile());
-            }
-            runner.chown(paths.logFile());
-        } catch (IOException e) {
-            log.warn("{} cannot create {}: {}", who, paths.logFile(), e.getMessage());
-        }
-    }
-
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(paths.logFile());
-            List<String> tail = lines.subList(Math.max(0, lines.size() - 15), lines.size());
-            return tail.isEmpty() ? "" : "\nlast lines of " + paths.logFile() + ":\n" + String.join("\n", tail);
-        } catch (IOException e) {
-            return "";
-        }
+        log.info("{} starting as {}", who, standby ? "standby of " + describe(upstream) : "primary");
+        control.start();
     }
 
     @Override
     public void stop(StopMode mode) throws DbException {
         prober.close();
-        if (!postmasterAlive()) {
+        if (!control.postmasterAlive()) {
             return;
         }
         log.info("{} stopping ({})", who, mode.name().toLowerCase());
-        int t = pg.pgCtlTimeout();
-        ProcessResult r = run(dialect.stopCommand(paths.dataDir(), mode, t), Duration.ofSeconds(t + 15L), Map.of());
-        forgetControlData();
-        if (!r.ok() && postmasterAlive()) {
-            throw new DbException("stop failed: " + r.describe());
-        }
+        control.stop(mode);
     }
 
     @Override
     public void promote() throws DbException {
-        if (!postmasterAlive()) {
+        if (!control.postmasterAlive()) {
             throw new DbException("cannot promote: the server is not running");
         }
         int t = pg.pgCtlTimeout();
@@ -350,7 +265,7 @@ public class PostgresDatabase implements LocalDatabase {
 
     @Override
     public void follow(Upstream upstream) throws DbException {
-        if (!postmasterAlive()) {
+        if (!control.postmasterAlive()) {
             start(true, upstream);
             return;
         }
@@ -361,7 +276,7 @@ public class PostgresDatabase implements LocalDatabase {
             throw new DbException("follow: cannot query the server: " + e.getMessage(), e);
         }
         if (!recovery) {
-            log.info("{} demoting to follow {}", who, upstream);
+            log.info("{} demoting to follow {}", who, describe(upstream));
             stop(StopMode.FAST);
             start(true, upstream);
             return;
@@ -372,31 +287,31 @@ public class PostgresDatabase implements LocalDatabase {
         } catch (IOException e) {
             throw new DbException("cannot write the standby configuration: " + e.getMessage(), e);
         }
-        log.info("{} following {}", who, upstream);
+        log.info("{} following {}", who, describe(upstream));
         if (dialect.upstreamChangeNeedsRestart()) {
             stop(StopMode.FAST);
             start(true, upstream);
         } else {
-            reload();
+            control.reload();
         }
     }
 
     @Override
     public void rewind(Upstream source) throws DbException {
         Path data = paths.dataDir();
-        if (postmasterAlive()) {
+        if (control.postmasterAlive()) {
             throw new DbException("cannot rewind: the server is running; stop it first");
         }
         if (!dialect.isInitialized(data)) {
             throw new DbException("cannot rewind: " + data + " holds no cluster");
         }
-        ControlData cd = controlData();
+        ControlData cd = control.controlData();
         try {
             if (!cd.cleanShutdown()) {
                 log.info("{} running crash recovery before rewind (cluster state: {})", who, cd.clusterState());
                 dialect.prepareForCrashRecovery(files, data);
-                runOk("crash recovery", dialect.crashRecoveryCommand(data), REWIND_TIMEOUT, Map.of());
-                forgetControlData();
+                control.runOk("crash recovery", dialect.crashRecoveryCommand(data), REWIND_TIMEOUT, Map.of());
+                control.forgetControlData();
             }
             HasConfig.Credentials cred = pg.rewind() != null && pg.rewind().username() != null ? pg.rewind()
                     : pg.superuser();
@@ -404,14 +319,16 @@ public class PostgresDatabase implements LocalDatabase {
             String conninfo = dialect.rewindSourceConninfo(source.address(), cred.username(), pg.database(),
                     cred.sslmode() != null ? cred.sslmode() : "prefer");
             log.info("{} rewinding from {} ({})", who, source.memberName(), source.address());
-            ProcessResult r = run(dialect.rewindCommand(data, conninfo), REWIND_TIMEOUT, Map.of());
-            forgetControlData();
+            ProcessResult r = control.run(dialect.rewindCommand(data, conninfo), REWIND_TIMEOUT, Map.of());
+            control.forgetControlData();
             if (!r.ok()) {
                 throw new DbException("rewind from " + source.memberName() + " failed: " + r.describe());
             }
             // the rewind copied the source's configuration files: put ours back
             configurator.writeAll(new ServerConfigurator.Role(true, source));
-            log.info("{} rewind from {} done in {} s", who, source.memberName(), r.elapsed().toSeconds());
+            String diverged = (r.stderr() + r.stdout()).lines().filter(l -> l.contains("diverged")).findFirst()
+                    .orElse("no divergence reported");
+            log.info("{} rewind from {} done in {} s: {}", who, source.memberName(), r.elapsed().toSeconds(), diverged);
         } catch (IOException e) {
             throw new DbException("rewind: cannot write files in " + data + ": " + e.getMessage(), e);
         }
@@ -419,7 +336,7 @@ public class PostgresDatabase implements LocalDatabase {
 
     @Override
     public void removeDataDirectory() throws DbException {
-        if (postmasterAlive()) {
+        if (control.postmasterAlive()) {
             throw new DbException("refusing to remove " + paths.dataDir() + ": the server is running");
         }
         prober.close();
@@ -429,7 +346,7 @@ public class PostgresDatabase implements LocalDatabase {
         } catch (IOException e) {
             throw new DbException("cannot remove " + paths.dataDir() + ": " + e.getMessage(), e);
         }
-        forgetControlData();
+        control.forgetControlData();
     }
 
     @Override
@@ -484,13 +401,9 @@ public class PostgresDatabase implements LocalDatabase {
         } catch (IOException e) {
             throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
         }
-        if (postmasterAlive()) {
-            reload();
+        if (control.postmasterAlive()) {
+            control.reload();
         }
-    }
-
-    private void reload() throws DbException {
-        runOk("reload", dialect.reloadCommand(paths.dataDir()), SHORT_TIMEOUT, Map.of());
     }
 
     @Override
@@ -506,21 +419,8 @@ public class PostgresDatabase implements LocalDatabase {
         }
     }
 
-    private ProcessResult run(List<String> cmd, Duration timeout, Map<String, String> env) throws DbException {
-        try {
-            return runner.run(cmd, timeout, env);
-        } catch (IOException e) {
-            throw new DbException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
-        }
-    }
-
-    private ProcessResult runOk(String what, List<String> cmd, Duration timeout, Map<String, String> env)
-            throws DbException {
-        ProcessResult r = run(cmd, timeout, env);
-        if (!r.ok()) {
-            throw new DbException(what + " failed: " + r.describe());
-        }
-        return r;
+    private static String describe(Upstream u) {
+        return u == null ? "nobody" : u.memberName() + " (" + u.address() + ")";
     }
 
     private static void deleteQuietly(Path p) {

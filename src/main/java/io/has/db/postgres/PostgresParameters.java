@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +43,8 @@ final class PostgresParameters {
     private final Set<String> forcedOn = Set.of("hot_standby", "wal_log_hints");
     private final Set<String> localOnly = Set.of("listen_addresses", "port", "cluster_name");
     private final boolean walKeepSize;
+    /** Warnings already logged: the same configuration is rendered on every start and reload. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     PostgresParameters(int majorVersion) {
         this.walKeepSize = majorVersion >= 13;
@@ -82,7 +85,7 @@ final class PostgresParameters {
         for (Map.Entry<String, String> e : dyn.entrySet()) {
             String name = e.getKey();
             if (localOnly.contains(name) || name.equals("unix_socket_directories")) {
-                log.warn("ignoring dynamic parameter {}: it is set from the local configuration only", name);
+                warnOnce("ignoring dynamic parameter " + name + ": it is set from the local configuration only");
             } else if (rules.containsKey(name)) {
                 if (forcedOn.contains(name)) {
                     continue;
@@ -90,8 +93,8 @@ final class PostgresParameters {
                 if (rules.get(name).test(e.getValue())) {
                     out.put(name, e.getValue());
                 } else {
-                    log.warn("ignoring dynamic parameter {}={}: HAS requires a different value; keeping {}", name,
-                            e.getValue(), out.get(name));
+                    warnOnce("ignoring dynamic parameter " + name + "=" + e.getValue()
+                            + ": HAS requires a different value; keeping " + out.get(name));
                 }
             } else {
                 out.put(name, e.getValue());
@@ -100,13 +103,19 @@ final class PostgresParameters {
         for (Map.Entry<String, String> e : normalise(local, "local").entrySet()) {
             String name = e.getKey();
             if (rules.containsKey(name) || localOnly.contains(name) || isWalKeepAlias(name)) {
-                log.warn("ignoring local parameter {}: HAS controls it (set it in the dynamic configuration, or"
-                        + " use postgresql.listen / scope)", name);
+                warnOnce("ignoring local parameter " + name + ": HAS controls it (set it in the dynamic"
+                        + " configuration, or use postgresql.listen / scope)");
             } else {
                 out.put(name, e.getValue());
             }
         }
         return out;
+    }
+
+    private void warnOnce(String message) {
+        if (warned.add(message)) {
+            log.warn(message);
+        }
     }
 
     /** Patroni's translation: wal_keep_segments in the dynamic configuration becomes wal_keep_size on 13+. */
