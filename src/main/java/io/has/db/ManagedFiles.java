@@ -71,13 +71,16 @@ public final class ManagedFiles {
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Creates a directory (and parents) if missing, mode 0700, owned by the run-as user. */
+    /**
+     * Creates a directory (and parents) if missing, mode 0700, owned by the run-as user. An existing
+     * directory is left as it is (never chown a directory HAS did not create, such as /tmp).
+     */
     public void createDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            runner.chown(dir);
         }
-        runner.chown(dir);
     }
 
     /** True when {@code dir} is missing or empty. */

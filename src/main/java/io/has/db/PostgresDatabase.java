@@ -73,6 +73,10 @@ public class PostgresDatabase implements LocalDatabase {
         this.roles = new RoleSetup(dialect);
         this.who = "[" + config.scope() + "/" + config.name() + "]";
         this.control = new ServerControl(dialect, runner, paths, pg.pgCtlTimeout(), who);
+        if (pg.useUnixSocket()) {
+            log.warn("{} postgresql.use_unix_socket is not supported yet (the JDBC driver needs a unix socket"
+                    + " factory); connecting over TCP to {}", who, connector.url());
+        }
     }
 
     /** Where the data directory, socket, start-up log and password file are. */
