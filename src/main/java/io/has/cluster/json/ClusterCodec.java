@@ -112,11 +112,11 @@ public final class ClusterCodec {
         Map<String, Object> tags = new LinkedHashMap<>();
         JsonNode t = n.get("tags");
         if (t != null && t.isObject()) {
-            t.fields().forEachRemaining(e -> {
+            for (Map.Entry<String, JsonNode> e : t.properties()) {
                 if (!e.getValue().isNull()) {
                     tags.put(e.getKey(), MAPPER.convertValue(e.getValue(), Object.class));
                 }
-            });
+            }
         }
         JsonNode pause = n.get("pause");
         return new MemberData(
@@ -349,12 +349,12 @@ public final class ClusterCodec {
         }
         Map<String, Long> slotMap = new LinkedHashMap<>();
         if (slots != null && slots.isObject()) {
-            slots.fields().forEachRemaining(e -> {
+            for (Map.Entry<String, JsonNode> e : slots.properties()) {
                 Long lsn = longValue(e.getValue());
                 if (lsn != null) {
                     slotMap.put(e.getKey(), lsn);
                 }
-            });
+            }
         }
         return new ClusterStatus(optime == null ? 0 : optime, slotMap);
     }
