@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code max(1 s, retry_timeout / 2)}. Timing-critical and atomic calls run under one deadline of
  * {@code retry_timeout} (see {@link ZkOps}: bounded waits plus retries with a backoff capped at 1 s) and
  * throw {@link DcsException} when it passes. Best-effort writes ({@link #touchMember},
- * {@link #writeStatus}, {@link #writeHistory}) get one second. {@code loop_wait} is recorded but has no
- * ZooKeeper counterpart (Patroni uses it for kazoo's read timeout, which the Java client derives from the
+ * {@link #writeStatus}, {@link #writeHistory}) get one second. {@code loop_wait} has no ZooKeeper
+ * counterpart here (Patroni uses it for kazoo's read timeout, which the Java client derives from the
  * session timeout).
  *
  * <p><b>Sessions.</b> The leader lock is the ephemeral {@code leader} znode; its lifetime is our
@@ -65,7 +65,6 @@ public final class ZooKeeperDcs implements Dcs {
     private final ClusterReader reader;
 
     private volatile int ttl;
-    private volatile int loopWait;
     private volatile int retryTimeout;
     private volatile ZkConnection conn;
     private volatile Runnable wakeup;
@@ -83,7 +82,7 @@ public final class ZooKeeperDcs implements Dcs {
      * @param basePath      the cluster's base, {@code /<namespace>/<scope>}, e.g. {@code /service/batman}
      * @param memberName    our member name: the {@code leader} value and {@code members/<name>}
      * @param ttl           session timeout in seconds (servers clamp it to 2..20 ticks)
-     * @param loopWait      HA loop period in seconds
+     * @param loopWait      HA loop period in seconds; accepted for symmetry, unused (see class javadoc)
      * @param retryTimeout  deadline in seconds for timing-critical and atomic calls
      */
     public ZooKeeperDcs(String connectString, String basePath, String memberName, int ttl, int loopWait,
@@ -96,7 +95,6 @@ public final class ZooKeeperDcs implements Dcs {
         this.ops = new ZkOps(this::client, prefix);
         this.reader = new ClusterReader(paths, ops, prefix);
         this.ttl = ttl;
-        this.loopWait = loopWait;
         this.retryTimeout = retryTimeout;
     }
 
@@ -174,11 +172,17 @@ public final class ZooKeeperDcs implements Dcs {
         return c == null || closed ? 0 : c.sessionId();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A new {@code retry_timeout} applies to the next call's deadline at once; the connection timeout
+     * derived from it only to the next client. A new {@code ttl} closes the client (the server deletes our
+     * {@code leader} and member znodes at once) and opens a new one without waiting for it to connect.
+     */
     @Override
     public synchronized void reconfigure(int newTtl, int newLoopWait, int newRetryTimeout) {
         boolean ttlChanged = newTtl != ttl;
         ttl = newTtl;
-        loopWait = newLoopWait;
         retryTimeout = newRetryTimeout;
         if (!ttlChanged || conn == null || closed) {
             return;
@@ -428,10 +432,5 @@ public final class ZooKeeperDcs implements Dcs {
 
     private static String text(byte[] data) {
         return data == null ? "" : new String(data, StandardCharsets.UTF_8);
-    }
-
-    /** Loop period last configured, in seconds. */
-    int loopWait() {
-        return loopWait;
     }
 }

@@ -29,7 +29,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
@@ -187,7 +189,11 @@ class ZooKeeperDcsIT {
     @Test
     void watchesWakeOtherMembers() throws Exception {
         AtomicInteger wakeups = new AtomicInteger();
-        ZooKeeperDcs b = member("b", wakeups::incrementAndGet);
+        Set<Thread> wakeupThreads = ConcurrentHashMap.newKeySet();
+        ZooKeeperDcs b = member("b", () -> {
+            wakeupThreads.add(Thread.currentThread());
+            wakeups.incrementAndGet();
+        });
         await().atMost(5, SECONDS).until(() -> wakeups.get() >= 1); // the CONNECTED event
         ZooKeeperDcs a = member("a");
 
@@ -218,6 +224,23 @@ class ZooKeeperDcsIT {
         wakeups.set(0);
         member("c").touchMember(data("running", Role.REPLICA, 1));
         await().atMost(5, SECONDS).until(() -> wakeups.get() > 0);
+
+        assertFalse(wakeupThreads.contains(Thread.currentThread())); // only Curator/ZooKeeper threads
+    }
+
+    @Test
+    void startFailsWithinRetryTimeoutWhenZooKeeperIsDown() throws Exception {
+        server.stop();
+        ZooKeeperDcs a = new ZooKeeperDcs(server.getConnectString(), base, "a", TTL, LOOP_WAIT, RETRY_TIMEOUT);
+        opened.add(a);
+        assertTimeoutPreemptively(Duration.ofSeconds(RETRY_TIMEOUT + 10),
+                () -> assertThrows(DcsException.class, () -> a.start(() -> { })));
+        assertFalse(a.isConnected());
+        assertEquals(0, a.sessionId());
+
+        server.restart();
+        a.start(() -> { }); // may be retried after a failure
+        assertTrue(a.isConnected());
     }
 
     @Test
