@@ -149,7 +149,8 @@ public final class HaLoop {
         memory = step.memory();
         Decision decision = step.decision();
         int repeatsBefore = decisions.lastRepeats();
-        if (decisions.record(now, decision)) {
+        boolean changed = decisions.record(now, decision);
+        if (changed) {
             String repeated = repeatsBefore > 0 ? " (previous decision repeated " + repeatsBefore + " times)" : "";
             log.info("[{}] {}{}", config.name(), (dynamic.pause() ? "PAUSE: " : "") + decision.describe(), repeated);
         }
@@ -164,7 +165,9 @@ public final class HaLoop {
         if (!outcome.ok()) {
             return RETRY_AFTER_FAILURE_MS;
         }
-        return decision.changesState() ? 0 : dynamic.loopWait() * 1000L;
+        // A new state-changing decision is followed at once by a fresh look (promoted → lead, demoted →
+        // rewind); the same one again waits a full loop, so a step that cannot take effect never spins.
+        return decision.changesState() && changed ? 0 : dynamic.loopWait() * 1000L;
     }
 
     private void applyDynamicConfig(Cluster cluster) {
@@ -269,6 +272,10 @@ public final class HaLoop {
     public void stop() {
         stopping = true;
         wakeup();
+    }
+
+    public boolean isStopping() {
+        return stopping;
     }
 
     /** Called after {@link #run()} returned: the clean-shutdown sequence. */
