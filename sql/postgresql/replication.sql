@@ -1,7 +1,7 @@
 -- WAL senders on a primary, most advanced first.
 SELECT usename,
        application_name,
-       client_addr::text AS client_addr,
+       pg_catalog.host(client_addr) AS client_addr,
        pg_catalog.lower(state) AS state,
        pg_catalog.lower(sync_state) AS sync_state,
        sync_priority,

@@ -27,6 +27,11 @@ public final class HasCtl implements Callable<Integer> {
     Path configFile;
 
     public static void main(String[] args) {
+        // a command-line tool prints its answer, not the ZooKeeper client's chatter
+        org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         System.exit(run(args));
     }
 

@@ -23,13 +23,13 @@ public final class DecisionLog {
     }
 
     /**
-     * Records a decision.
+     * Records a decision (or a failed attempt, with its own kind and sentence).
      *
      * @return true when it differs from the previous one (the caller logs it), false for a repeat
      */
-    public synchronized boolean record(long nowMs, Decision d) {
+    public synchronized boolean record(long nowMs, String kind, String sentence) {
         Entry last = entries.peekLast();
-        if (last != null && last.kind().equals(d.kind()) && last.sentence().equals(d.describe())) {
+        if (last != null && last.kind().equals(kind) && last.sentence().equals(sentence)) {
             entries.pollLast();
             entries.addLast(new Entry(last.firstMs(), nowMs, last.kind(), last.sentence(), last.repeats() + 1));
             return false;
@@ -37,7 +37,7 @@ public final class DecisionLog {
         if (entries.size() == capacity) {
             entries.pollFirst();
         }
-        entries.addLast(new Entry(nowMs, nowMs, d.kind(), d.describe(), 0));
+        entries.addLast(new Entry(nowMs, nowMs, kind, sentence, 0));
         return true;
     }
 

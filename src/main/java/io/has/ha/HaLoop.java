@@ -148,15 +148,20 @@ public final class HaLoop {
         HaDecider.Step step = HaDecider.decide(view, memory);
         memory = step.memory();
         Decision decision = step.decision();
-        int repeatsBefore = decisions.lastRepeats();
-        boolean changed = decisions.record(now, decision);
-        if (changed) {
-            String repeated = repeatsBefore > 0 ? " (previous decision repeated " + repeatsBefore + " times)" : "";
-            log.info("[{}] {}{}", config.name(), (dynamic.pause() ? "PAUSE: " : "") + decision.describe(), repeated);
-        }
         Outcome outcome = executor.execute(decision, view);
-        if (!outcome.ok()) {
-            log.warn("[{}] {}", config.name(), outcome.message());
+        // logged after acting, so the sentence states what happened, not what was attempted
+        String kind = outcome.ok() ? decision.kind() : decision.kind() + "Failed";
+        String sentence = outcome.ok() ? decision.describe() : outcome.message();
+        int repeatsBefore = decisions.lastRepeats();
+        boolean changed = decisions.record(now, kind, sentence);
+        if (changed) {
+            String line = (dynamic.pause() ? "PAUSE: " : "") + sentence
+                    + (repeatsBefore > 0 ? " (previous decision repeated " + repeatsBefore + " times)" : "");
+            if (outcome.ok()) {
+                log.info("[{}] {}", config.name(), line);
+            } else {
+                log.warn("[{}] {}", config.name(), line);
+            }
         }
         if (decision.changesState()) {
             local = db.probe();
