@@ -212,38 +212,46 @@ public final class HaDecider {
 
     private static Decision decideUnlocked(ClusterView v) {
         LocalState local = v.local();
-        String why = whyNotHealthiest(v);
-        if (why == null) {
+        Health health = health(v);
+        String ignored = health.ignored().isEmpty() ? ""
+                : " (not candidates, unreachable: " + String.join(", ", health.ignored()) + ")";
+        if (health.whyNot() == null) {
             boolean promote = local.inRecovery();
             return new AcquireLock(promote, promote ? historyAfterPromotion(v) : null,
                     !v.cluster().failover().isEmpty(),
-                    promote ? "promoted self to leader by acquiring session lock"
-                            : "acquired session lock as a leader");
+                    (promote ? "promoted self to leader by acquiring session lock"
+                            : "acquired session lock as a leader") + ignored);
         }
         if (local.isRunningPrimary()) {
-            return new Demote(DemoteMode.IMMEDIATE_NOLOCK, "demoting self because i am not the healthiest node: " + why);
+            return new Demote(DemoteMode.IMMEDIATE_NOLOCK,
+                    "demoting self because i am not the healthiest node: " + health.whyNot() + ignored);
         }
-        return new NoAction("following a different leader because i am not the healthiest node: " + why);
+        return new NoAction("following a different leader because i am not the healthiest node: " + health.whyNot()
+                + ignored);
+    }
+
+    /** Outcome of the leader-race check: why this member may not race (null: it may), and whom it ignored. */
+    record Health(String whyNot, List<String> ignored) {
     }
 
     /**
-     * Patroni's {@code is_healthiest_node}: null when this member may race for the lock, else why not.
-     * Unreachable peers are ignored (they are not candidates), and the sentence says so.
+     * Patroni's {@code is_healthiest_node}: may this member race for the lock? Unreachable peers are
+     * ignored (they are not candidates), and the result names them.
      */
-    static String whyNotHealthiest(ClusterView v) {
+    static Health health(ClusterView v) {
         LocalState local = v.local();
         if (v.noFailover() || v.failoverPriority() <= 0) {
-            return "I am tagged nofailover";
+            return new Health("I am tagged nofailover", List.of());
         }
         if (local.isRunningPrimary()) {
-            return null;
+            return new Health(null, List.of());
         }
         long own = local.walPosition() == null ? 0 : local.walPosition();
         long optime = v.cluster().status().optime();
         long maxLag = v.config().maximumLagOnFailover();
         if (optime > 0 && optime - own > maxLag) {
-            return "my wal position " + own + " lags the last known leader position " + optime + " by more than "
-                    + maxLag + " bytes (maximum_lag_on_failover)";
+            return new Health("my wal position " + own + " lags the last known leader position " + optime
+                    + " by more than " + maxLag + " bytes (maximum_lag_on_failover)", List.of());
         }
         List<String> ignored = new ArrayList<>();
         for (Member peer : candidates(v)) {
@@ -256,16 +264,17 @@ public final class HaDecider {
                 continue;
             }
             if (!p.inRecovery()) {
-                return "primary (" + p.name() + ") is still alive";
+                return new Health("primary (" + p.name() + ") is still alive", ignored);
             }
             if (p.walPosition() > own) {
-                return p.name() + " has a more advanced wal position (" + p.walPosition() + " > " + own + ")";
+                return new Health(p.name() + " has a more advanced wal position (" + p.walPosition() + " > " + own
+                        + ")", ignored);
             }
             if (p.walPosition() == own && priorityOf(peer) > v.failoverPriority()) {
-                return p.name() + " has the same wal position and a higher failover_priority";
+                return new Health(p.name() + " has the same wal position and a higher failover_priority", ignored);
             }
         }
-        return null;
+        return new Health(null, ignored);
     }
 
     /** Other members that might take the lock: published an api_url, not tagged nofailover. */

@@ -139,8 +139,8 @@ public final class HaLoop {
                 }
             }
             peers = prober.probe(others);
-            peers.values().stream().filter(p -> !p.reachable()).forEach(p -> log.info(
-                    "[{}] member {} is unreachable ({}), so it is not a failover candidate", config.name(), p.name(), p.error()));
+            peers.values().stream().filter(p -> !p.reachable()).forEach(p -> log.debug(
+                    "[{}] member {} is unreachable: {}", config.name(), p.name(), p.error()));
         }
         ClusterView view = new ClusterView(config.name(), cluster, dcsError, dcs.sessionId(), local, dynamic, peers, la,
                 config.tags(), config.bootstrap().dcs(), now);

@@ -182,7 +182,8 @@ class HaDeciderTest {
                     .peer("pg3", true, 90).unreachablePeer("pg1").decide();
             AcquireLock a = assertInstanceOf(AcquireLock.class, d);
             assertTrue(a.promote());
-            assertEquals("promoted self to leader by acquiring session lock", a.describe());
+            assertEquals("promoted self to leader by acquiring session lock (not candidates, unreachable: pg1)",
+                    a.describe());
         }
 
         @Test
