@@ -147,8 +147,10 @@ class ManagementApiTest {
         HttpResponse<String> leaderType = send("POST", "/switchover", "{\"leader\":1}");
         assertEquals(400, leaderType.statusCode());
         assertTrue(leaderType.body().contains("leader must be a string"), leaderType.body());
-        String big = "{\"x\":\"" + "a".repeat((int) RestServer.MAX_ENTITY_SIZE) + "\"}";
-        assertEquals(413, send("PATCH", "/config", big).statusCode());
+        // the server answers from the declared length without reading the body
+        String tooBig = rawExchange("PATCH /config HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + (RestServer.MAX_ENTITY_SIZE + 1) + "\r\n\r\n{");
+        assertTrue(tooBig.startsWith("HTTP/1.1 413"), tooBig);
         assertEquals(Map.copyOf(RestFixtures.goldenConfig()), Map.copyOf(zk.read().config().value()));
     }
 
