@@ -83,7 +83,7 @@ final class Output {
             String t = "+ " + title + " ";
             out.append(t.length() < sep.length() ? t + sep.substring(t.length()) : t + "+").append('\n');
         }
-        out.append(line(header, width, Set.of(), header)).append('\n').append(sep).append('\n');
+        out.append(line(header, width, rightAligned, header)).append('\n').append(sep).append('\n');
         for (List<String> line : cells) {
             out.append(line(line, width, rightAligned, header)).append('\n');
         }

@@ -15,20 +15,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * TestingServer; restart and reinitialize answer with canned results; {@link #onWakeup} stands in for the
  * HA loop acting on a request.
  */
-final class TestControl implements NodeControl {
+public final class TestControl implements NodeControl {
 
-    final AtomicInteger wakeups = new AtomicInteger();
-    final AtomicInteger reloads = new AtomicInteger();
-    final AtomicReference<ActionResult> restartResult = new AtomicReference<>(new ActionResult(200, "restarted successfully"));
-    final AtomicReference<ActionResult> reinitResult = new AtomicReference<>(new ActionResult(200, "reinitialize started"));
-    final AtomicReference<RestartRequest> lastRestart = new AtomicReference<>();
-    final AtomicReference<Boolean> lastReinitForce = new AtomicReference<>();
-    final AtomicReference<ScheduledRestart> scheduled = new AtomicReference<>();
-    final AtomicReference<Runnable> onWakeup = new AtomicReference<>(() -> { });
-    final DecisionLog log = new DecisionLog(100);
+    public final AtomicInteger wakeups = new AtomicInteger();
+    public final AtomicInteger reloads = new AtomicInteger();
+    public final AtomicReference<ActionResult> restartResult = new AtomicReference<>(new ActionResult(200, "restarted successfully"));
+    public final AtomicReference<ActionResult> reinitResult = new AtomicReference<>(new ActionResult(200, "reinitialize started"));
+    public final AtomicReference<RestartRequest> lastRestart = new AtomicReference<>();
+    public final AtomicReference<Boolean> lastReinitForce = new AtomicReference<>();
+    public final AtomicReference<ScheduledRestart> scheduled = new AtomicReference<>();
+    public final AtomicReference<Runnable> onWakeup = new AtomicReference<>(() -> { });
+    public final DecisionLog log = new DecisionLog(100);
     private final Dcs dcs;
 
-    TestControl(Dcs dcs) {
+    public TestControl(Dcs dcs) {
         this.dcs = dcs;
     }
 

@@ -14,22 +14,22 @@ import org.apache.curator.test.TestingServer;
  * A Patroni-layout cluster "batman" in a real in-process ZooKeeper: one {@link ZooKeeperDcs} session
  * per member (so member and leader keys are real ephemerals), the golden config, pg1 holding the lock.
  */
-final class ZkCluster implements AutoCloseable {
+public final class ZkCluster implements AutoCloseable {
 
-    static final String BASE = "/service/batman";
+    public static final String BASE = "/service/batman";
 
-    final TestingServer zk;
+    public final TestingServer zk;
     final Map<String, ZooKeeperDcs> sessions = new LinkedHashMap<>();
 
-    ZkCluster() throws Exception {
+    public ZkCluster() throws Exception {
         zk = new TestingServer(true);
     }
 
-    String connectString() {
+    public String connectString() {
         return zk.getConnectString();
     }
 
-    ZooKeeperDcs session(String member) throws DcsException {
+    public ZooKeeperDcs session(String member) throws DcsException {
         ZooKeeperDcs d = sessions.get(member);
         if (d == null) {
             d = new ZooKeeperDcs(zk.getConnectString(), BASE, member, 30, 10, 10);
@@ -40,13 +40,19 @@ final class ZkCluster implements AutoCloseable {
     }
 
     /** Publishes a member key whose api_url is {@code apiUrl}. */
-    void member(String name, Role role, int pgPort, String apiUrl, Map<String, Object> tags) throws DcsException {
+    public void member(String name, Role role, int pgPort, String apiUrl, Map<String, Object> tags) throws DcsException {
+        member(name, role, pgPort, apiUrl, tags, false);
+    }
+
+    /** As above, with the member's {@code pause} flag. */
+    public void member(String name, Role role, int pgPort, String apiUrl, Map<String, Object> tags, boolean pause)
+            throws DcsException {
         session(name).touchMember(new MemberData("postgres://127.0.0.1:" + pgPort + "/postgres", apiUrl,
-                PgState.RUNNING, role, RestFixtures.VERSION, tags, RestFixtures.LSN, 1, false));
+                PgState.RUNNING, role, RestFixtures.VERSION, tags, RestFixtures.LSN, 1, pause));
     }
 
     /** pg1 leader, pg2 and pg3 replicas (api_urls as given), golden config, sysid. */
-    void standard(String api1, String api2, String api3) throws DcsException {
+    public void standard(String api1, String api2, String api3) throws DcsException {
         session("pg1").initialize(RestFixtures.SYSID, true);
         session("pg1").setConfig(new LinkedHashMap<>(RestFixtures.goldenConfig()), -1);
         member("pg1", Role.PRIMARY, 5432, api1, Map.of());
@@ -55,12 +61,12 @@ final class ZkCluster implements AutoCloseable {
         session("pg1").attemptToAcquireLeader();
     }
 
-    Cluster read() throws DcsException {
+    public Cluster read() throws DcsException {
         return session("reader").read();
     }
 
     /** What the HA loop would do for a switchover: the lock moves from {@code from} to {@code to}, the key clears. */
-    void moveLeader(String from, String to) {
+    public void moveLeader(String from, String to) {
         try {
             session(from).releaseLeader();
             session(to).attemptToAcquireLeader();
