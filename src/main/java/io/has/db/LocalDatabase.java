@@ -69,6 +69,12 @@ public interface LocalDatabase extends AutoCloseable {
      */
     void applyDynamicConfig(io.has.config.DynamicConfig config) throws DbException;
 
+    /**
+     * Sets which standbys the primary waits for: {@code names} empty = none (asynchronous), null = any
+     * standby ({@code *}: strict mode without candidates blocks writes). Reloads; a no-op when unchanged.
+     */
+    void setSynchronousStandbys(java.util.List<String> names, int count) throws DbException;
+
     @Override
     void close();
 }

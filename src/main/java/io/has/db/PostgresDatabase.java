@@ -411,6 +411,24 @@ public class PostgresDatabase implements LocalDatabase {
     }
 
     @Override
+    public void setSynchronousStandbys(java.util.List<String> names, int count) throws DbException {
+        String value = dialect.synchronousStandbyNames(names, count);
+        if (value.equals(configurator.synchronousStandbyNames())) {
+            return;
+        }
+        configurator.setSynchronousStandbyNames(value);
+        log.info("[{}] synchronous_standby_names = '{}'", who, value);
+        try {
+            configurator.writeServerConfig();
+        } catch (IOException e) {
+            throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
+        }
+        if (control.postmasterAlive()) {
+            control.reload();
+        }
+    }
+
+    @Override
     public void close() {
         prober.close();
     }

@@ -135,7 +135,8 @@ public final class HaDecider {
                 if (paused && !v.me().equals(c.failover().candidate())) {
                     return new ReleaseLock("PAUSE: removed leader lock because postgres is not running as primary");
                 }
-                return new Promote(historyAfterPromotion(v), "promoted self to leader because I had the session lock");
+                return new Promote(historyAfterPromotion(v), promoteSync(v),
+                        "promoted self to leader because I had the session lock");
             }
             Decision manual = ManualFailover.onLeader(v);
             if (manual != null) {
@@ -283,7 +284,7 @@ public final class HaDecider {
         if (health.whyNot() == null) {
             boolean promote = local.inRecovery();
             return new AcquireLock(promote, promote ? historyAfterPromotion(v) : null,
-                    !v.cluster().failover().isEmpty(),
+                    !v.cluster().failover().isEmpty(), promote ? promoteSync(v) : null,
                     (promote ? "promoted self to leader by acquiring session lock"
                             : "acquired session lock as a leader") + ignored);
         }
@@ -313,7 +314,15 @@ public final class HaDecider {
         String awaiting = ManualFailover.awaiting(v);
         String reason = awaiting != null ? awaiting
                 : (v.config().pause() ? "PAUSE: " : "") + "no action. I am (" + v.me() + "), the leader with the lock";
-        return new Lead(slots, writeInit, writeConfig, history, reason);
+        SyncPlanner.Plan sync = SyncPlanner.plan(v);
+        return new Lead(slots, writeInit, writeConfig, history, sync, reason);
+    }
+
+    /** In synchronous mode a promotion first claims the sync key for us, with no standby in it. */
+    private static Decision.PromoteSync promoteSync(ClusterView v) {
+        return v.config().synchronousMode()
+                ? new Decision.PromoteSync(v.cluster().sync().version(), v.config().synchronousModeStrict())
+                : null;
     }
 
     /**

@@ -180,7 +180,7 @@ public final class HaLoop {
             return 0;
         }
         long nap = dynamic.loopWait() * 1000L;
-        if (decision instanceof Decision.NoAction n && n.pollSoon()) {
+        if (decision.pollSoon()) {
             nap = Math.min(nap, POLL_SOON_MS);
         }
         return napUntilScheduled(cluster, nap, System.currentTimeMillis());
