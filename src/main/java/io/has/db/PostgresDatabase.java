@@ -417,7 +417,7 @@ public class PostgresDatabase implements LocalDatabase {
             return;
         }
         configurator.setSynchronousStandbyNames(value);
-        log.info("[{}] synchronous_standby_names = '{}'", who, value);
+        log.info("{} synchronous_standby_names = '{}'", who, value);
         try {
             configurator.writeServerConfig();
         } catch (IOException e) {
