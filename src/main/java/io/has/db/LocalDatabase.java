@@ -35,6 +35,9 @@ public interface LocalDatabase extends AutoCloseable {
      */
     void start(boolean standby, Upstream upstream) throws DbException;
 
+    /** Stops (fast) and starts the running server in the role it has now. */
+    void restart() throws DbException;
+
     /** Stops the server (no-op when stopped). */
     void stop(StopMode mode) throws DbException;
 

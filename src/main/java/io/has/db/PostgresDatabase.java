@@ -231,6 +231,19 @@ public class PostgresDatabase implements LocalDatabase {
     }
 
     @Override
+    public void restart() throws DbException {
+        LocalState before = probe();
+        if (!before.isRunning()) {
+            throw new DbException("cannot restart: the server is " + before.state().wire());
+        }
+        boolean standby = before.inRecovery();
+        ServerConfigurator.Role role = configurator.role();
+        Upstream upstream = standby && role != null ? role.upstream() : null;
+        stop(StopMode.FAST);
+        start(standby, upstream);
+    }
+
+    @Override
     public void promote() throws DbException {
         if (!control.postmasterAlive()) {
             throw new DbException("cannot promote: the server is not running");

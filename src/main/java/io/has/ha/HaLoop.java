@@ -4,6 +4,7 @@ import io.has.Version;
 import io.has.action.ActionExecutor;
 import io.has.action.LongActionRunner;
 import io.has.action.Outcome;
+import io.has.api.NodeControl;
 import io.has.api.StatusSnapshot;
 import io.has.cluster.Cluster;
 import io.has.cluster.ClusterStatus;
@@ -55,11 +56,12 @@ public final class HaLoop {
     private final Waker waker = new Waker();
     private final DecisionLog decisions = new DecisionLog(100);
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
+    private final NodeRequests requests;
 
     private volatile boolean stopping;
     private LoopMemory memory = LoopMemory.INITIAL;
     private DynamicConfig dynamic;
-    private long appliedConfigMzxid = -1;
+    private volatile long appliedConfigMzxid = -1;
     private Cluster lastCluster;
     private long dcsLastSeenMs;
 
@@ -72,6 +74,17 @@ public final class HaLoop {
         this.executor = new ActionExecutor(config.name(), dcs, db, longActions);
         this.bootstrapConfig = DynamicConfig.fromMap(config.bootstrap().dcs());
         this.dynamic = bootstrapConfig;
+        this.requests = new NodeRequests(config.name(), dcs, db, longActions, snapshot::get, decisions, this::wakeup,
+                () -> {
+                    log.info("[{}] reload requested: re-applying the dynamic configuration", config.name());
+                    appliedConfigMzxid = -1;
+                    applyToDatabase(dynamic);
+                });
+    }
+
+    /** What the REST API may ask of this daemon. */
+    public NodeControl control() {
+        return requests;
     }
 
     /** Ends the current nap at once (called from ZooKeeper, REST and long-action threads). */
@@ -171,6 +184,7 @@ public final class HaLoop {
             local = db.probe();
         }
         publish(view, local, holdsLockAfter(view, decision, outcome));
+        requests.runDueRestart(System.currentTimeMillis());
         if (!outcome.ok()) {
             return RETRY_AFTER_FAILURE_MS;
         }
@@ -183,7 +197,9 @@ public final class HaLoop {
         if (decision.pollSoon()) {
             nap = Math.min(nap, POLL_SOON_MS);
         }
-        return napUntilScheduled(cluster, nap, System.currentTimeMillis());
+        long nowMs = System.currentTimeMillis();
+        nap = Math.min(nap, Math.max(0, requests.nextScheduledRestartMs() - nowMs));
+        return napUntilScheduled(cluster, nap, nowMs);
     }
 
     /**
