@@ -171,4 +171,23 @@ public interface Dialect {
      * when the server said so, else null.
      */
     PgState stateFromConnectError(SQLException e);
+
+    /**
+     * The value of {@code synchronous_standby_names}: empty for none, {@code *} for "any standby"
+     * (names null: strict synchronous mode without candidates blocks writes), else {@code N ("a","b")}.
+     * PostgreSQL 9.6+ syntax; a dialect with another syntax overrides it.
+     */
+    default String synchronousStandbyNames(List<String> names, int count) {
+        if (names == null) {
+            return "*";
+        }
+        if (names.isEmpty()) {
+            return "";
+        }
+        List<String> quoted = new java.util.ArrayList<>();
+        for (String n : names) {
+            quoted.add('"' + n.replace("\"", "\"\"") + '"');
+        }
+        return names.size() == 1 ? quoted.get(0) : Math.min(count, names.size()) + " (" + String.join(",", quoted) + ")";
+    }
 }

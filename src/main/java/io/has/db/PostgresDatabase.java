@@ -110,7 +110,7 @@ public class PostgresDatabase implements LocalDatabase {
             ControlData cd = control.controlData();
             PgState state = dialect.hasPidFile(data) ? PgState.CRASHED : PgState.STOPPED;
             return new LocalState(state, false, cd.systemId(), false, cd.wasPrimary(), null, null, null, null,
-                    cd.timeline(), 0, null, List.of(), null, false, null);
+                    cd.timeline(), 0, null, List.of(), null, false, null, cd);
         } catch (DbException | RuntimeException e) {
             return new LocalState(PgState.UNKNOWN, false, null, false, false, null, null, null, null, null, 0, null,
                     List.of(), null, false, e.getMessage());
@@ -228,6 +228,19 @@ public class PostgresDatabase implements LocalDatabase {
         }
         log.info("{} stopping ({})", who, mode.name().toLowerCase());
         control.stop(mode);
+    }
+
+    @Override
+    public void restart() throws DbException {
+        LocalState before = probe();
+        if (!before.isRunning()) {
+            throw new DbException("cannot restart: the server is " + before.state().wire());
+        }
+        boolean standby = before.inRecovery();
+        ServerConfigurator.Role role = configurator.role();
+        Upstream upstream = standby && role != null ? role.upstream() : null;
+        stop(StopMode.FAST);
+        start(standby, upstream);
     }
 
     @Override
@@ -402,6 +415,24 @@ public class PostgresDatabase implements LocalDatabase {
             if (dc != null && old.useSlots() != dc.useSlots()) {
                 configurator.rewriteStandby();
             }
+        } catch (IOException e) {
+            throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
+        }
+        if (control.postmasterAlive()) {
+            control.reload();
+        }
+    }
+
+    @Override
+    public void setSynchronousStandbys(java.util.List<String> names, int count) throws DbException {
+        String value = dialect.synchronousStandbyNames(names, count);
+        if (value.equals(configurator.synchronousStandbyNames())) {
+            return;
+        }
+        configurator.setSynchronousStandbyNames(value);
+        log.info("{} synchronous_standby_names = '{}'", who, value);
+        try {
+            configurator.writeServerConfig();
         } catch (IOException e) {
             throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
         }

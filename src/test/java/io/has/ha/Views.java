@@ -41,6 +41,22 @@ final class Views {
                 "2026-11-21 18:59:37.815812+00:00", List.of(), null, false, null);
     }
 
+    /** A primary with WAL senders: each entry is {name, sync_state}. */
+    static LocalState runningPrimaryWithStandbys(long lsn, String... nameAndSyncState) {
+        List<io.has.db.ReplicationInfo> rows = new ArrayList<>();
+        for (int i = 0; i < nameAndSyncState.length; i += 2) {
+            rows.add(new io.has.db.ReplicationInfo("replicator", nameAndSyncState[i], "127.0.0.1", "streaming",
+                    nameAndSyncState[i + 1], 0, lsn, lsn));
+        }
+        return new LocalState(PgState.RUNNING, false, SYSID, false, false, lsn, null, null, null, 1, 150018,
+                "2026-11-21 18:59:37.815812+00:00", rows, null, false, null);
+    }
+
+    static Cluster withSync(Cluster c, String leader, String... standbys) {
+        return new Cluster(c.initialize(), c.config(), c.leader(), c.members(), c.failover(),
+                new SyncState(leader, List.of(standbys), 5), c.history(), c.status());
+    }
+
     static LocalState runningReplica(long lsn, int timeline, HostPort upstream) {
         return new LocalState(PgState.RUNNING, false, SYSID, true, false, lsn, lsn, lsn, null, timeline, 150018,
                 "2026-11-21 18:59:50.306090+00:00", List.of(), upstream, upstream != null, null);
@@ -49,6 +65,13 @@ final class Views {
     static LocalState stopped(boolean wasPrimary, int timeline) {
         return new LocalState(wasPrimary ? PgState.CRASHED : PgState.STOPPED, false, SYSID, false, wasPrimary, null,
                 null, null, null, timeline, 0, null, List.of(), null, false, null);
+    }
+
+    /** A former primary stopped cleanly (fast shutdown) with its shutdown checkpoint at {@code checkpoint}. */
+    static LocalState cleanlyStoppedPrimary(int timeline, long checkpoint) {
+        return new LocalState(PgState.STOPPED, false, SYSID, false, true, null, null, null, null, timeline, 0, null,
+                List.of(), null, false, null,
+                new io.has.db.ControlData(SYSID, "shut down", true, true, timeline, checkpoint, true));
     }
 
     static LocalState starting() {
@@ -102,6 +125,11 @@ final class Views {
 
     static Cluster withInitialize(Cluster c, String init) {
         return new Cluster(init, c.config(), c.leader(), c.members(), c.failover(), c.sync(), c.history(), c.status());
+    }
+
+    static Cluster withFailover(Cluster c, String leader, String candidate, java.time.OffsetDateTime at) {
+        return new Cluster(c.initialize(), c.config(), c.leader(), c.members(), new Failover(leader, candidate, at, 3),
+                c.sync(), c.history(), c.status());
     }
 
     static Cluster.ConfigKey configKey(Map<String, Object> m) {
