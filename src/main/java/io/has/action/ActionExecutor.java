@@ -1,7 +1,6 @@
 package io.has.action;
 
 import io.has.cluster.Failover;
-import io.has.cluster.HistoryEntry;
 import io.has.cluster.SyncState;
 import io.has.db.DbException;
 import io.has.db.LocalDatabase;
@@ -95,12 +94,12 @@ public final class ActionExecutor {
                 dcs.setFailover(Failover.NONE, -1);
             }
             if (a.promote()) {
-                return promote(a.history(), a.sync());
+                return promote(a.sync());
             }
             return Outcome.DONE;
         }
         if (decision instanceof Decision.Promote p) {
-            return promote(p.history(), p.sync());
+            return promote(p.sync());
         }
         if (decision instanceof Decision.Lead l) {
             lead(l);
@@ -166,7 +165,7 @@ public final class ActionExecutor {
         db.start(true, source);
     }
 
-    private Outcome promote(List<HistoryEntry> history, Decision.PromoteSync sync) throws DbException, DcsException {
+    private Outcome promote(Decision.PromoteSync sync) throws DbException, DcsException {
         if (sync != null) {
             if (!dcs.setSync(new SyncState(member, List.of(), sync.version()), sync.version())) {
                 return Outcome.failed("Postponing promotion because synchronous replication state was updated by"
@@ -175,9 +174,6 @@ public final class ActionExecutor {
             db.setSynchronousStandbys(sync.strict() ? null : List.of(), 1);
         }
         db.promote();
-        if (history != null) {
-            dcs.writeHistory(history);
-        }
         return Outcome.DONE;
     }
 

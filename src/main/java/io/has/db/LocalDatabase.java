@@ -35,6 +35,13 @@ public interface LocalDatabase extends AutoCloseable {
      */
     void start(boolean standby, Upstream upstream) throws DbException;
 
+    /**
+     * The current timeline's history as the server recorded it: one entry per timeline switch
+     * (timeline left, switch position, reason), oldest first, timestamp and leader left null.
+     * Empty on the first timeline.
+     */
+    java.util.List<io.has.cluster.HistoryEntry> timelineHistory() throws DbException;
+
     /** Stops (fast) and starts the running server in the role it has now. */
     void restart() throws DbException;
 

@@ -231,6 +231,20 @@ public class PostgresDatabase implements LocalDatabase {
     }
 
     @Override
+    public List<io.has.cluster.HistoryEntry> timelineHistory() throws DbException {
+        Integer tl = probe().timeline();
+        if (tl == null || tl <= 1) {
+            return List.of();
+        }
+        java.nio.file.Path file = dialect.timelineHistoryFile(paths.dataDir(), tl);
+        try {
+            return dialect.parseTimelineHistory(java.nio.file.Files.readString(file));
+        } catch (IOException e) {
+            throw new DbException("cannot read the timeline history " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void restart() throws DbException {
         LocalState before = probe();
         if (!before.isRunning()) {

@@ -122,12 +122,10 @@ public sealed interface Decision {
      * Take the leader lock as the healthiest member; promote when running as a standby.
      *
      * @param promote      the local server is a standby and must be promoted after the lock is ours
-     * @param history      the {@code history} key to write after promotion (null: leave it)
      * @param clearFailover the {@code failover} key must be cleared after taking the lock
      * @param sync          synchronous mode: claim the sync key before promoting (null otherwise)
      */
-    record AcquireLock(boolean promote, List<HistoryEntry> history, boolean clearFailover, PromoteSync sync,
-            String reason) implements Decision {
+    record AcquireLock(boolean promote, boolean clearFailover, PromoteSync sync, String reason) implements Decision {
         @Override
         public String describe() {
             return reason;
@@ -143,7 +141,7 @@ public sealed interface Decision {
     }
 
     /** We hold the lock but the server is a standby: promote it. */
-    record Promote(List<HistoryEntry> history, PromoteSync sync, String reason) implements Decision {
+    record Promote(PromoteSync sync, String reason) implements Decision {
         @Override
         public String describe() {
             return reason;

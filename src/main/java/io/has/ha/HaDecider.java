@@ -48,6 +48,9 @@ public final class HaDecider {
     /** Reason Patroni writes into history entries for an ordinary promotion. */
     static final String PROMOTION_REASON = "no recovery target specified";
 
+    /** Start of the sentence of a standby stopped because its WAL went past the leader's fork point. */
+    static final String DIVERGED = "stopping to rejoin by rewind: ";
+
     private static final DateTimeFormatter HISTORY_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
@@ -68,6 +71,11 @@ public final class HaDecider {
                 && !v.longAction().isRunning();
         long since = crashed ? (mem.crashedSinceMs() == 0 ? v.nowMs() : mem.crashedSinceMs()) : 0;
         mem = mem.withCrashedSince(since);
+        if (d instanceof Demote dm && dm.reason().startsWith(DIVERGED)) {
+            mem = mem.withNeedsRewind(true);
+        } else if (v.local().isRunningReplica() && v.local().streaming()) {
+            mem = mem.withNeedsRewind(false);
+        }
         if (d instanceof Demote dm && dm.mode() == DemoteMode.GRACEFUL) {
             mem = mem.withSwitchoverDemote(v.nowMs());
         } else if (v.dcsOk() && v.cluster().leader() != null && !v.holdsLock()) {
@@ -135,7 +143,7 @@ public final class HaDecider {
                 if (paused && !v.me().equals(c.failover().candidate())) {
                     return new ReleaseLock("PAUSE: removed leader lock because postgres is not running as primary");
                 }
-                return new Promote(historyAfterPromotion(v), promoteSync(v),
+                return new Promote(promoteSync(v),
                         "promoted self to leader because I had the session lock");
             }
             Decision manual = ManualFailover.onLeader(v);
@@ -199,6 +207,10 @@ public final class HaDecider {
             return NoAction.waitingFor("no action. I am (" + v.me() + "), a secondary, and the leader ("
                     + c.leader().name() + ") has not published its address yet");
         }
+        String diverged = divergence(v, leaderMember);
+        if (diverged != null) {
+            return new Demote(DemoteMode.IMMEDIATE_NOLOCK, DIVERGED + diverged);
+        }
         HostPort want = leaderMember.pgAddress();
         if (!want.equals(local.upstream())) {
             return new Follow(upstream(leaderMember), "following new leader " + leaderMember.name());
@@ -235,14 +247,14 @@ public final class HaDecider {
         }
         Member l = leader.get();
         Upstream up = upstream(l);
-        if (local.wasPrimary()) {
+        if (local.wasPrimary() || m.needsRewind()) {
             Integer leaderTl = l.data().timeline();
             Integer ours = local.timeline();
             if (leaderTl == null || l.data().role() != Role.PRIMARY || l.data().state() != PgState.RUNNING) {
                 return NoAction.waitingFor("waiting for leader " + l.name() + " to run as primary before rejoining");
             }
-            if (ours == null || leaderTl > ours) {
-                if (forkedAfterMyShutdown(v, ours)) {
+            if (m.needsRewind() || ours == null || leaderTl > ours) {
+                if (!m.needsRewind() && forkedAfterMyShutdown(v, ours)) {
                     return new StartPostgres(true, up, "starting as a secondary following " + l.name()
                             + ": the new timeline forked after my clean shutdown, no rewind needed");
                 }
@@ -255,6 +267,27 @@ public final class HaDecider {
             }
         }
         return new StartPostgres(true, up, "starting as a secondary following " + l.name());
+    }
+
+    /**
+     * Why a running standby cannot follow the leader without a rewind — its WAL goes past the point
+     * where the leader's timeline forked from ours (Patroni's rewind check on follow) — or null.
+     */
+    static String divergence(ClusterView v, Member leader) {
+        LocalState local = v.local();
+        Integer ours = local.timeline();
+        Integer theirs = leader.data().timeline();
+        if (!local.isRunningReplica() || ours == null || theirs == null || ours >= theirs
+                || local.walPosition() == null || v.cluster().history() == null) {
+            return null;
+        }
+        for (HistoryEntry e : v.cluster().history()) {
+            if (e.timeline() == ours && local.walPosition() > e.lsn()) {
+                return "my wal position " + local.walPosition() + " on timeline " + ours + " is past the fork point "
+                        + e.lsn() + " of " + leader.name() + "'s timeline " + theirs;
+            }
+        }
+        return null;
     }
 
     /**
@@ -283,8 +316,7 @@ public final class HaDecider {
                 : " (not candidates, unreachable: " + String.join(", ", health.ignored()) + ")";
         if (health.whyNot() == null) {
             boolean promote = local.inRecovery();
-            return new AcquireLock(promote, promote ? historyAfterPromotion(v) : null,
-                    !v.cluster().failover().isEmpty(), promote ? promoteSync(v) : null,
+            return new AcquireLock(promote, !v.cluster().failover().isEmpty(), promote ? promoteSync(v) : null,
                     (promote ? "promoted self to leader by acquiring session lock"
                             : "acquired session lock as a leader") + ignored);
         }
@@ -310,7 +342,11 @@ public final class HaDecider {
         String sysid = v.local().systemId();
         String writeInit = !c.hasValidSysid() && sysid != null ? sysid : null;
         Map<String, Object> writeConfig = c.config() == null || c.config().value().isEmpty() ? v.bootstrapDcs() : null;
-        List<HistoryEntry> history = c.history() == null ? List.of() : null;
+        List<HistoryEntry> history = v.localHistory() != null ? mergedHistory(v)
+                : c.history() == null ? List.of() : null;
+        if (history != null && history.equals(c.history())) {
+            history = null;
+        }
         String awaiting = ManualFailover.awaiting(v);
         String reason = awaiting != null ? awaiting
                 : (v.config().pause() ? "PAUSE: " : "") + "no action. I am (" + v.me() + "), the leader with the lock";
@@ -326,24 +362,30 @@ public final class HaDecider {
     }
 
     /**
-     * The {@code history} key after we promote: one entry for the timeline we leave, at the position
-     * we had replayed (never above the true fork point).
+     * The {@code history} key from the server's own timeline history file (exact fork positions),
+     * keeping the timestamp and new leader of entries the key already has, and stamping new entries
+     * with now and this member — Patroni's rule. Trimmed to {@code max_timelines_history}.
      */
-    static List<HistoryEntry> historyAfterPromotion(ClusterView v) {
-        List<HistoryEntry> history = new ArrayList<>(Objects.requireNonNullElse(v.cluster().history(), List.of()));
-        LocalState local = v.local();
-        Integer tl = local.timeline();
-        if (tl != null) {
-            history.removeIf(e -> e.timeline() >= tl);
-            Long pos = local.replayedLsn() != null ? local.replayedLsn() : local.walPosition();
-            history.add(new HistoryEntry(tl, pos == null ? 0 : pos, PROMOTION_REASON,
-                    HISTORY_TIME.format(Instant.ofEpochMilli(v.nowMs())), v.me()));
+    static List<HistoryEntry> mergedHistory(ClusterView v) {
+        List<HistoryEntry> known = Objects.requireNonNullElse(v.cluster().history(), List.of());
+        List<HistoryEntry> history = new ArrayList<>();
+        for (HistoryEntry e : v.localHistory()) {
+            HistoryEntry old = known.stream().filter(k -> k.timeline() == e.timeline()).findFirst().orElse(null);
+            boolean stamped = old != null && old.timestamp() != null;
+            history.add(new HistoryEntry(e.timeline(), e.lsn(), e.reason(),
+                    stamped ? old.timestamp() : HISTORY_TIME.format(Instant.ofEpochMilli(v.nowMs())),
+                    stamped ? old.newLeader() : v.me()));
         }
         int max = v.config().maxTimelinesHistory();
         if (max > 0 && history.size() > max) {
             history = new ArrayList<>(history.subList(history.size() - max, history.size()));
         }
         return history;
+    }
+
+    /** Whether the {@code history} key already records the fork into {@code timeline}. */
+    static boolean historyCovers(List<HistoryEntry> history, int timeline) {
+        return timeline <= 1 || (history != null && history.stream().anyMatch(e -> e.timeline() == timeline - 1));
     }
 
     private static Upstream upstream(Member m) {

@@ -9,6 +9,7 @@ import io.has.api.StatusSnapshot;
 import io.has.cluster.Cluster;
 import io.has.cluster.ClusterStatus;
 import io.has.cluster.Failover;
+import io.has.cluster.HistoryEntry;
 import io.has.cluster.Member;
 import io.has.cluster.MemberData;
 import io.has.cluster.PgState;
@@ -159,8 +160,18 @@ public final class HaLoop {
             peers.values().stream().filter(p -> !p.reachable()).forEach(p -> log.debug(
                     "[{}] member {} is unreachable: {}", config.name(), p.name(), p.error()));
         }
+        List<HistoryEntry> localHistory = null;
+        if (cluster != null && local.isRunningPrimary() && local.timeline() != null && !la.isRunning()
+                && cluster.leader() != null && cluster.leader().name().equals(config.name())
+                && !HaDecider.historyCovers(cluster.history(), local.timeline())) {
+            try {
+                localHistory = db.timelineHistory();
+            } catch (DbException e) {
+                log.warn("[{}] {}", config.name(), e.getMessage());
+            }
+        }
         ClusterView view = new ClusterView(config.name(), cluster, dcsError, dcs.sessionId(), local, dynamic, peers, la,
-                config.tags(), config.bootstrap().dcs(), now);
+                config.tags(), config.bootstrap().dcs(), now, localHistory);
 
         HaDecider.Step step = HaDecider.decide(view, memory);
         memory = step.memory();

@@ -152,6 +152,7 @@ final class Views {
         final Map<String, Object> pg = new HashMap<>(Map.of("use_slots", true, "use_pg_rewind", true));
         LongActionStatus longAction = LongActionStatus.IDLE;
         String dcsError;
+        List<io.has.cluster.HistoryEntry> localHistory;
 
         Builder(String me, Cluster cluster, LocalState local) {
             this.me = me;
@@ -189,6 +190,11 @@ final class Views {
             return this;
         }
 
+        Builder localHistory(List<io.has.cluster.HistoryEntry> h) {
+            localHistory = h;
+            return this;
+        }
+
         Builder dcsDown() {
             dcsError = "ZooKeeper unreachable";
             return this;
@@ -198,7 +204,7 @@ final class Views {
             Map<String, Object> cfg = new HashMap<>(dcs);
             cfg.put("postgresql", pg);
             return new ClusterView(me, dcsError == null ? cluster : null, dcsError, MY_SESSION, local,
-                    DynamicConfig.fromMap(cfg), peers, longAction, tags, Map.of("ttl", 30), NOW);
+                    DynamicConfig.fromMap(cfg), peers, longAction, tags, Map.of("ttl", 30), NOW, localHistory);
         }
 
         Decision decide() {
