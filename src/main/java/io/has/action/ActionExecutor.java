@@ -1,5 +1,7 @@
 package io.has.action;
 
+import io.has.callback.CallbackAction; // appliance-wiring
+import io.has.callback.CallbackRunner; // appliance-wiring
 import io.has.cluster.Failover;
 import io.has.cluster.HistoryEntry;
 import io.has.db.DbException;
@@ -10,6 +12,10 @@ import io.has.dcs.Dcs;
 import io.has.dcs.DcsException;
 import io.has.ha.ClusterView;
 import io.has.ha.Decision;
+import io.has.vip.NullVip; // appliance-wiring
+import io.has.vip.Vip; // appliance-wiring
+import io.has.watchdog.NullWatchdog; // appliance-wiring
+import io.has.watchdog.Watchdog; // appliance-wiring
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,12 +35,31 @@ public final class ActionExecutor {
     private final LocalDatabase db;
     private final LongActionRunner longActions;
     private Set<String> slotsDone;
+    private final Vip vip; // appliance-wiring
+    private final Watchdog watchdog; // appliance-wiring
+    private final CallbackRunner callbacks; // appliance-wiring
 
     public ActionExecutor(String member, Dcs dcs, LocalDatabase db, LongActionRunner longActions) {
+        this(member, dcs, db, longActions, NullVip.INSTANCE, NullWatchdog.INSTANCE, null); // appliance-wiring
+    }
+
+    // appliance-wiring: the VIP, watchdog and user scripts around promote/demote/release
+    public ActionExecutor(String member, Dcs dcs, LocalDatabase db, LongActionRunner longActions, Vip vip,
+            Watchdog watchdog, CallbackRunner callbacks) {
         this.member = member;
         this.dcs = dcs;
         this.db = db;
         this.longActions = longActions;
+        this.vip = vip;
+        this.watchdog = watchdog;
+        this.callbacks = callbacks;
+    }
+
+    // appliance-wiring
+    private void callback(CallbackAction action, String role) {
+        if (callbacks != null) {
+            callbacks.call(action, role);
+        }
     }
 
     public Outcome execute(Decision decision, ClusterView view) {
@@ -51,6 +76,10 @@ public final class ActionExecutor {
     private Outcome perform(Decision decision, ClusterView view) throws DcsException, DbException {
         if (decision instanceof Decision.NoAction || decision instanceof Decision.WaitLongAction) {
             return Outcome.DONE;
+        }
+        if ((decision instanceof Decision.BootstrapCluster || decision instanceof Decision.AcquireLock)
+                && !watchdog.isHealthy()) { // appliance-wiring (belongs in HaDecider via ClusterView)
+            return Outcome.failed("not taking the leader lock: watchdog is required but not usable");
         }
         if (decision instanceof Decision.BootstrapCluster) {
             if (!dcs.initialize("", true)) {
@@ -74,7 +103,10 @@ public final class ActionExecutor {
             return Outcome.DONE;
         }
         if (decision instanceof Decision.StartPostgres s) {
-            return submit("starting", () -> db.start(s.standby(), s.upstream()));
+            return submit("starting", () -> {
+                db.start(s.standby(), s.upstream());
+                callback(CallbackAction.ON_START, s.standby() ? "replica" : "master"); // appliance-wiring
+            });
         }
         if (decision instanceof Decision.Rewind r) {
             return submit("rewind", () -> {
@@ -93,12 +125,12 @@ public final class ActionExecutor {
                 dcs.setFailover(Failover.NONE, -1);
             }
             if (a.promote()) {
-                promote(a.history());
+                promote(a.history(), view); // appliance-wiring
             }
             return Outcome.DONE;
         }
         if (decision instanceof Decision.Promote p) {
-            promote(p.history());
+            promote(p.history(), view); // appliance-wiring
             return Outcome.DONE;
         }
         if (decision instanceof Decision.Lead l) {
@@ -110,6 +142,8 @@ public final class ActionExecutor {
             return Outcome.DONE;
         }
         if (decision instanceof Decision.ReleaseLock) {
+            vip.release(); // appliance-wiring
+            watchdog.disable(); // appliance-wiring
             dcs.releaseLeader();
             return Outcome.DONE;
         }
@@ -159,8 +193,19 @@ public final class ActionExecutor {
         db.start(true, source);
     }
 
-    private void promote(List<HistoryEntry> history) throws DbException, DcsException {
+    private void promote(List<HistoryEntry> history, ClusterView view) throws DbException, DcsException {
+        // appliance-wiring: arm the watchdog and ask pre_promote first; either failing gives the lock back
+        if (!watchdog.activate(view.config().ttl(), view.config().loopWait())) {
+            dcs.releaseLeader();
+            throw new DbException("Not promoting self because watchdog could not be activated");
+        }
+        if (callbacks != null && !callbacks.prePromote()) {
+            watchdog.disable();
+            dcs.releaseLeader();
+            throw new DbException("Not promoting self because the pre_promote script failed");
+        }
         db.promote();
+        callback(CallbackAction.ON_ROLE_CHANGE, "master"); // appliance-wiring
         if (history != null) {
             dcs.writeHistory(history);
         }
@@ -184,6 +229,8 @@ public final class ActionExecutor {
 
     private void demote(Decision.DemoteMode mode) throws DbException, DcsException {
         slotsDone = null;
+        vip.release(); // appliance-wiring: clients lose the old primary at once
+        watchdog.disable(); // appliance-wiring
         switch (mode) {
             case OFFLINE -> db.stop(StopMode.FAST);
             case IMMEDIATE_NOLOCK -> db.stop(StopMode.IMMEDIATE);
@@ -192,5 +239,6 @@ public final class ActionExecutor {
                 dcs.releaseLeader();
             }
         }
+        callback(CallbackAction.ON_ROLE_CHANGE, "replica"); // appliance-wiring
     }
 }

@@ -50,7 +50,17 @@ public final class HasDaemon {
         LocalDatabase db = new PostgresDatabase(config, dialect, null);
         ZooKeeperDcs dcs = new ZooKeeperDcs(config.zookeeper().connectString(), config.basePath(), config.name(),
                 boot.ttl(), boot.loopWait(), boot.retryTimeout());
-        HaLoop loop = new HaLoop(config, dcs, db);
+        // appliance-wiring: VIP (YAML vip: or the sysconfig VIP* variables), watchdog, user scripts
+        io.has.vip.Vip vip;
+        try {
+            vip = io.has.vip.VipFactory.create(config, System.getenv());
+        } catch (IllegalArgumentException e) {
+            log.error("[{}] invalid VIP settings: {}", config.name(), e.getMessage());
+            return 1;
+        }
+        io.has.watchdog.Watchdog watchdog = io.has.watchdog.WatchdogFactory.create(config);
+        log.info("[{}] VIP: {}; watchdog: {}", config.name(), vip.describe(), watchdog.status());
+        HaLoop loop = new HaLoop(config, dcs, db, vip, watchdog, io.has.callback.CallbackRunner.create(config));
         RestServer rest = new RestServer(config.restapi(), loop::snapshot);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

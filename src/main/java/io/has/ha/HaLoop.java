@@ -5,6 +5,8 @@ import io.has.action.ActionExecutor;
 import io.has.action.LongActionRunner;
 import io.has.action.Outcome;
 import io.has.api.StatusSnapshot;
+import io.has.callback.CallbackAction; // appliance-wiring
+import io.has.callback.CallbackRunner; // appliance-wiring
 import io.has.cluster.Cluster;
 import io.has.cluster.ClusterStatus;
 import io.has.cluster.Member;
@@ -19,6 +21,10 @@ import io.has.db.LocalState;
 import io.has.db.StopMode;
 import io.has.dcs.Dcs;
 import io.has.dcs.DcsException;
+import io.has.vip.NullVip; // appliance-wiring
+import io.has.vip.Vip; // appliance-wiring
+import io.has.watchdog.NullWatchdog; // appliance-wiring
+import io.has.watchdog.Watchdog; // appliance-wiring
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,14 +64,25 @@ public final class HaLoop {
     private long appliedConfigMzxid = -1;
     private Cluster lastCluster;
     private long dcsLastSeenMs;
+    private final Vip vip; // appliance-wiring
+    private final Watchdog watchdog; // appliance-wiring
+    private final CallbackRunner callbacks; // appliance-wiring
 
     public HaLoop(HasConfig config, Dcs dcs, LocalDatabase db) {
+        this(config, dcs, db, NullVip.INSTANCE, NullWatchdog.INSTANCE, null); // appliance-wiring
+    }
+
+    // appliance-wiring: callbacks may be null (none configured)
+    public HaLoop(HasConfig config, Dcs dcs, LocalDatabase db, Vip vip, Watchdog watchdog, CallbackRunner callbacks) {
         this.config = config;
         this.dcs = dcs;
         this.db = db;
+        this.vip = vip;
+        this.watchdog = watchdog;
+        this.callbacks = callbacks;
         this.prober = new PeerProber();
         this.longActions = new LongActionRunner(config.name(), this::wakeup);
-        this.executor = new ActionExecutor(config.name(), dcs, db, longActions);
+        this.executor = new ActionExecutor(config.name(), dcs, db, longActions, vip, watchdog, callbacks);
         this.bootstrapConfig = DynamicConfig.fromMap(config.bootstrap().dcs());
         this.dynamic = bootstrapConfig;
     }
@@ -221,6 +238,16 @@ public final class HaLoop {
     }
 
     private void publish(ClusterView view, LocalState local, boolean holdsLock) {
+        // appliance-wiring: watchdog armed and fed while we hold the lock; VIP only on the lock holder
+        // that runs PostgreSQL as primary (reconciled every cycle: re-added if missing, removed if not ours)
+        if (holdsLock) {
+            if (watchdog.activate(dynamic.ttl(), dynamic.loopWait())) {
+                watchdog.keepalive();
+            }
+        } else if (watchdog.isActive()) {
+            watchdog.disable();
+        }
+        vip.reconcile(holdsLock && local.isRunningPrimary());
         if (view.dcsOk()) {
             try {
                 dcs.touchMember(memberData(local));
@@ -292,13 +319,34 @@ public final class HaLoop {
             } catch (DbException e) {
                 log.error("[{}] could not stop PostgreSQL on shutdown: {}", config.name(), e.getMessage());
             }
+            vip.release(); // appliance-wiring: before the lock goes
+            watchdog.disable(); // appliance-wiring
+            if (callbacks != null) { // appliance-wiring
+                callbacks.call(CallbackAction.ON_STOP, "master".equals(lastRole()) ? "master" : "replica");
+            }
             try {
                 dcs.releaseLeader();
             } catch (DcsException e) {
                 log.warn("[{}] could not release the leader key on shutdown: {}", config.name(), e.getMessage());
             }
         }
+        vip.release(); // appliance-wiring (paused: the session and so the lock end with us too)
+        watchdog.disable(); // appliance-wiring
+        if (callbacks != null) { // appliance-wiring
+            try {
+                callbacks.awaitIdle(java.time.Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            callbacks.close();
+        }
         db.close();
         dcs.close();
+    }
+
+    // appliance-wiring
+    private String lastRole() {
+        StatusSnapshot s = snapshot.get();
+        return s != null && s.local() != null && s.local().isRunningPrimary() ? "master" : "replica";
     }
 }
