@@ -141,6 +141,12 @@ public final class ActionExecutor {
             demote(d.mode());
             return Outcome.DONE;
         }
+        if (decision instanceof Decision.ClearFailover cf) {
+            if (!dcs.setFailover(Failover.NONE, cf.version())) {
+                return Outcome.failed("could not clear the failover key: it changed meanwhile");
+            }
+            return Outcome.DONE;
+        }
         if (decision instanceof Decision.ReleaseLock) {
             vip.release(); // appliance-wiring
             watchdog.disable(); // appliance-wiring
@@ -232,6 +238,11 @@ public final class ActionExecutor {
         vip.release(); // appliance-wiring: clients lose the old primary at once
         watchdog.disable(); // appliance-wiring
         switch (mode) {
+            case GRACEFUL -> {
+                // a clean shutdown sends every WAL record to the standbys before the lock is given up
+                db.stop(StopMode.FAST);
+                dcs.releaseLeader();
+            }
             case OFFLINE -> db.stop(StopMode.FAST);
             case IMMEDIATE_NOLOCK -> db.stop(StopMode.IMMEDIATE);
             case IMMEDIATE -> {

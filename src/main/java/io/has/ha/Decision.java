@@ -26,8 +26,21 @@ public sealed interface Decision {
         return true;
     }
 
-    /** Nothing to do. */
-    record NoAction(String reason) implements Decision {
+    /**
+     * Nothing to do. With {@code pollSoon}, the wait depends on another member's data, which no watch
+     * reports (member data changes are not watched, as in Patroni): look again shortly instead of
+     * sleeping a whole {@code loop_wait}.
+     */
+    record NoAction(String reason, boolean pollSoon) implements Decision {
+        public NoAction(String reason) {
+            this(reason, false);
+        }
+
+        /** A wait on another member's data. */
+        static NoAction waitingFor(String reason) {
+            return new NoAction(reason, true);
+        }
+
         @Override
         public String describe() {
             return reason;
@@ -146,6 +159,8 @@ public sealed interface Decision {
 
     /** How to demote: which stop mode, and whether the lock is given up. */
     enum DemoteMode {
+        /** Switchover: clean (fast) shutdown so the candidate receives all WAL, then release the lock. */
+        GRACEFUL,
         /** DCS unreachable: stop fast, keep no lock, restart as a standby of nobody. */
         OFFLINE,
         /** Another member holds the lock: stop at once, the lock is not ours. */
@@ -159,6 +174,22 @@ public sealed interface Decision {
         @Override
         public String describe() {
             return reason;
+        }
+    }
+
+    /**
+     * Clear the {@code failover} key (compare-and-set on its version): it was acted on, is stale, or
+     * cannot be honoured.
+     */
+    record ClearFailover(int version, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
         }
     }
 

@@ -9,6 +9,7 @@ import io.has.callback.CallbackAction; // appliance-wiring
 import io.has.callback.CallbackRunner; // appliance-wiring
 import io.has.cluster.Cluster;
 import io.has.cluster.ClusterStatus;
+import io.has.cluster.Failover;
 import io.has.cluster.Member;
 import io.has.cluster.MemberData;
 import io.has.cluster.PgState;
@@ -45,6 +46,9 @@ public final class HaLoop {
 
     /** Pause after a failed action before deciding again (a wake-up ends it earlier). */
     private static final long RETRY_AFTER_FAILURE_MS = 1000;
+
+    /** Nap while waiting for another member's data, which no watch reports. */
+    private static final long POLL_SOON_MS = 500;
 
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final HasConfig config;
@@ -148,7 +152,7 @@ public final class HaLoop {
         LocalState local = db.probe();
         LongActionStatus la = longActions.status();
         Map<String, PeerStatus> peers = Map.of();
-        if (cluster != null && cluster.leader() == null && local.isRunning() && !la.isRunning()) {
+        if (cluster != null && local.isRunning() && !la.isRunning() && needsPeers(cluster, now)) {
             List<Member> others = new ArrayList<>();
             for (Member m : cluster.members()) {
                 if (!m.name().equals(config.name())) {
@@ -189,7 +193,36 @@ public final class HaLoop {
         }
         // A new state-changing decision is followed at once by a fresh look (promoted → lead, demoted →
         // rewind); the same one again waits a full loop, so a step that cannot take effect never spins.
-        return decision.changesState() && changed ? 0 : dynamic.loopWait() * 1000L;
+        if (decision.changesState() && changed) {
+            return 0;
+        }
+        long nap = dynamic.loopWait() * 1000L;
+        if (decision instanceof Decision.NoAction n && n.pollSoon()) {
+            nap = Math.min(nap, POLL_SOON_MS);
+        }
+        return napUntilScheduled(cluster, nap, System.currentTimeMillis());
+    }
+
+    /**
+     * Peers' status is fetched only when a decision depends on it: the leader race (no leader), or a
+     * leader with a switchover request that is due.
+     */
+    private boolean needsPeers(Cluster cluster, long now) {
+        if (cluster.leader() == null) {
+            return true;
+        }
+        Failover f = cluster.failover();
+        return cluster.leader().name().equals(config.name()) && !f.isEmpty()
+                && (f.scheduledAt() == null || f.scheduledAt().toInstant().toEpochMilli() <= now);
+    }
+
+    /** A scheduled switchover must not wait for the end of a loop_wait nap. */
+    private long napUntilScheduled(Cluster cluster, long napMs, long now) {
+        if (cluster == null || cluster.failover().scheduledAt() == null) {
+            return napMs;
+        }
+        long at = cluster.failover().scheduledAt().toInstant().toEpochMilli();
+        return at > now ? Math.min(napMs, at - now) : napMs;
     }
 
     private void applyDynamicConfig(Cluster cluster) {
@@ -230,8 +263,8 @@ public final class HaLoop {
         if (decision instanceof Decision.AcquireLock) {
             return true;
         }
-        if (decision instanceof Decision.ReleaseLock
-                || (decision instanceof Decision.Demote d && d.mode() == Decision.DemoteMode.IMMEDIATE)) {
+        if (decision instanceof Decision.ReleaseLock || (decision instanceof Decision.Demote d
+                && (d.mode() == Decision.DemoteMode.IMMEDIATE || d.mode() == Decision.DemoteMode.GRACEFUL))) {
             return false;
         }
         return view.holdsLock();

@@ -51,6 +51,13 @@ final class Views {
                 null, null, null, timeline, 0, null, List.of(), null, false, null);
     }
 
+    /** A former primary stopped cleanly (fast shutdown) with its shutdown checkpoint at {@code checkpoint}. */
+    static LocalState cleanlyStoppedPrimary(int timeline, long checkpoint) {
+        return new LocalState(PgState.STOPPED, false, SYSID, false, true, null, null, null, null, timeline, 0, null,
+                List.of(), null, false, null,
+                new io.has.db.ControlData(SYSID, "shut down", true, true, timeline, checkpoint, true));
+    }
+
     static LocalState starting() {
         return new LocalState(PgState.STARTING, false, SYSID, true, false, null, null, null, null, null, 0, null,
                 List.of(), null, false, null);
@@ -102,6 +109,11 @@ final class Views {
 
     static Cluster withInitialize(Cluster c, String init) {
         return new Cluster(init, c.config(), c.leader(), c.members(), c.failover(), c.sync(), c.history(), c.status());
+    }
+
+    static Cluster withFailover(Cluster c, String leader, String candidate, java.time.OffsetDateTime at) {
+        return new Cluster(c.initialize(), c.config(), c.leader(), c.members(), new Failover(leader, candidate, at, 3),
+                c.sync(), c.history(), c.status());
     }
 
     static Cluster.ConfigKey configKey(Map<String, Object> m) {
