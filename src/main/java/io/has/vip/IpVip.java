@@ -34,12 +34,23 @@ public final class IpVip implements Vip {
         t.setDaemon(true);
         return t;
     });
+    private final List<String> prefix;
     private volatile Garp garp;
     private volatile boolean garpResolved;
 
     /** @param spec the address, device and label */
     public IpVip(VipSpec spec) {
+        this(spec, List.of());
+    }
+
+    /**
+     * @param spec   the address, device and label
+     * @param prefix words put before every command, e.g. {@code ip netns exec NS} or
+     *               {@code setpriv --ambient-caps=...} (empty in production)
+     */
+    public IpVip(VipSpec spec, List<String> prefix) {
         this.spec = spec;
+        this.prefix = List.copyOf(prefix);
         this.ip = IP_SEARCH.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse("ip");
     }
 
@@ -150,7 +161,7 @@ public final class IpVip implements Vip {
     }
 
     private ProcessResult run(List<String> command, boolean privileged) {
-        List<String> c = new ArrayList<>();
+        List<String> c = new ArrayList<>(prefix);
         if (privileged && spec.sudo()) {
             c.addAll(List.of("sudo", "-n"));
         }
