@@ -29,7 +29,7 @@ if [[ -n "$jre" ]]; then
   target=(--target "$(uname -m)")
 fi
 rpmbuild --quiet -bb "${target[@]}" --define "_topdir $work" --define "stage $stage" --define "ver $ver" \
-  --define "rel $rel" --define "with_jre $with_jre" --define "_rpmdir $work/RPMS" \
+  --define "rel $rel" --define "with_jre $with_jre" --define "_rpmdir $work/RPMS" --define "_dbpath $work/rpmdb" \
   --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" "$base/rpm/has.spec"
 for f in "$work"/RPMS/*.rpm; do
   cp "$f" "$build/"
