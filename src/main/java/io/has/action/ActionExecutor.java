@@ -1,5 +1,7 @@
 package io.has.action;
 
+import io.has.callback.CallbackAction;
+import io.has.callback.CallbackRunner;
 import io.has.cluster.Failover;
 import io.has.cluster.SyncState;
 import io.has.db.DbException;
@@ -11,6 +13,10 @@ import io.has.dcs.DcsException;
 import io.has.ha.ClusterView;
 import io.has.ha.Decision;
 import io.has.ha.SyncPlanner;
+import io.has.vip.NullVip;
+import io.has.vip.Vip;
+import io.has.watchdog.NullWatchdog;
+import io.has.watchdog.Watchdog;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,12 +36,31 @@ public final class ActionExecutor {
     private final LocalDatabase db;
     private final LongActionRunner longActions;
     private Set<String> slotsDone;
+    private final Vip vip;
+    private final Watchdog watchdog;
+    private final CallbackRunner callbacks;
 
     public ActionExecutor(String member, Dcs dcs, LocalDatabase db, LongActionRunner longActions) {
+        this(member, dcs, db, longActions, NullVip.INSTANCE, NullWatchdog.INSTANCE, null);
+    }
+
+   
+    public ActionExecutor(String member, Dcs dcs, LocalDatabase db, LongActionRunner longActions, Vip vip,
+            Watchdog watchdog, CallbackRunner callbacks) {
         this.member = member;
         this.dcs = dcs;
         this.db = db;
         this.longActions = longActions;
+        this.vip = vip;
+        this.watchdog = watchdog;
+        this.callbacks = callbacks;
+    }
+
+   
+    private void callback(CallbackAction action, String role) {
+        if (callbacks != null) {
+            callbacks.call(action, role);
+        }
     }
 
     public Outcome execute(Decision decision, ClusterView view) {
@@ -75,7 +100,10 @@ public final class ActionExecutor {
             return Outcome.DONE;
         }
         if (decision instanceof Decision.StartPostgres s) {
-            return submit("starting", () -> db.start(s.standby(), s.upstream()));
+            return submit("starting", () -> {
+                db.start(s.standby(), s.upstream());
+                callback(CallbackAction.ON_START, s.standby() ? "replica" : "master");
+            });
         }
         if (decision instanceof Decision.Rewind r) {
             return submit("rewind", () -> {
@@ -94,12 +122,12 @@ public final class ActionExecutor {
                 dcs.setFailover(Failover.NONE, -1);
             }
             if (a.promote()) {
-                return promote(a.sync());
+                return promote(a.sync(), view);
             }
             return Outcome.DONE;
         }
         if (decision instanceof Decision.Promote p) {
-            return promote(p.sync());
+            return promote(p.sync(), view);
         }
         if (decision instanceof Decision.Lead l) {
             lead(l);
@@ -116,6 +144,8 @@ public final class ActionExecutor {
             return Outcome.DONE;
         }
         if (decision instanceof Decision.ReleaseLock) {
+            vip.release();
+            watchdog.disable();
             dcs.releaseLeader();
             return Outcome.DONE;
         }
@@ -165,7 +195,17 @@ public final class ActionExecutor {
         db.start(true, source);
     }
 
-    private Outcome promote(Decision.PromoteSync sync) throws DbException, DcsException {
+    private Outcome promote(Decision.PromoteSync sync, ClusterView view) throws DbException, DcsException {
+        // arm the watchdog and ask pre_promote first; either failing gives the lock back
+        if (!watchdog.activate(view.config().ttl(), view.config().loopWait())) {
+            dcs.releaseLeader();
+            return Outcome.failed("Not promoting self because watchdog could not be activated");
+        }
+        if (callbacks != null && !callbacks.prePromote()) {
+            watchdog.disable();
+            dcs.releaseLeader();
+            return Outcome.failed("Not promoting self because the pre_promote script failed");
+        }
         if (sync != null) {
             if (!dcs.setSync(new SyncState(member, List.of(), sync.version()), sync.version())) {
                 return Outcome.failed("Postponing promotion because synchronous replication state was updated by"
@@ -174,6 +214,7 @@ public final class ActionExecutor {
             db.setSynchronousStandbys(sync.strict() ? null : List.of(), 1);
         }
         db.promote();
+        callback(CallbackAction.ON_ROLE_CHANGE, "master");
         return Outcome.DONE;
     }
 
@@ -222,6 +263,8 @@ public final class ActionExecutor {
 
     private void demote(Decision.DemoteMode mode) throws DbException, DcsException {
         slotsDone = null;
+        vip.release();
+        watchdog.disable();
         switch (mode) {
             case GRACEFUL -> {
                 // a clean shutdown sends every WAL record to the standbys before the lock is given up
@@ -235,5 +278,6 @@ public final class ActionExecutor {
                 dcs.releaseLeader();
             }
         }
+        callback(CallbackAction.ON_ROLE_CHANGE, "replica");
     }
 }

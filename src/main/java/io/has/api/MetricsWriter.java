@@ -84,8 +84,10 @@ public final class MetricsWriter {
         out.metric("patroni_is_paused", "Value is 1 if auto failover is disabled, 0 otherwise.", "gauge",
                 flag(s != null && s.config() != null && s.paused()));
         String pairs = labels.substring(1, labels.length() - 1);
+        StatusSnapshot.LoopStats st = s == null ? StatusSnapshot.LoopStats.NONE : s.stats();
         HasMetrics.Inputs in = new HasMetrics.Inputs(control == null ? List.of() : control.decisions(),
-                control != null && control.dcs() != null && control.dcs().isConnected(), null, null, null, null);
+                control != null && control.dcs() != null && control.dcs().isConnected(), st.loopDurationSec(),
+                st.dcsLatencySec(), st.vipHeld(), st.watchdogArmed());
         b.append(HasMetrics.write(in, pairs));
         return b.toString();
     }

@@ -70,6 +70,10 @@ public final class StatusDocument {
         patroni.put("scope", s.scope());
         patroni.put("name", s.name());
         doc.put("patroni", patroni);
+        if (s.stats().watchdogFailed()) {
+            // peers read this: a member whose required watchdog is unusable is not a failover candidate
+            doc.put("watchdog_failed", true);
+        }
         if (s.config() != null && s.paused()) {
             doc.put("pause", true);
         }

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param systemId          database system identifier, or null
  * @param nextRunMs         epoch ms at which the next cycle is due (for /liveness)
  * @param createdMs         epoch ms this snapshot was taken
+ * @param stats             how the last cycle went and what the appliance parts hold
  */
 public record StatusSnapshot(
         String scope,
@@ -36,10 +37,32 @@ public record StatusSnapshot(
         Map<String, Object> tags,
         String systemId,
         long nextRunMs,
-        long createdMs) {
+        long createdMs,
+        LoopStats stats) {
+
+    /**
+     * @param loopDurationSec duration of the last HA cycle
+     * @param dcsLatencySec   duration of the last ZooKeeper read of the cluster
+     * @param vipHeld         this node holds the virtual IP
+     * @param watchdogArmed   the watchdog is armed
+     * @param watchdogFailed  the watchdog is required but not usable (Patroni's {@code watchdog_failed})
+     */
+    public record LoopStats(double loopDurationSec, double dcsLatencySec, boolean vipHeld, boolean watchdogArmed,
+            boolean watchdogFailed) {
+        public static final LoopStats NONE = new LoopStats(0, 0, false, false, false);
+    }
 
     public StatusSnapshot {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+        stats = stats == null ? LoopStats.NONE : stats;
+    }
+
+    /** A snapshot without loop statistics (tests and the first cycle). */
+    public StatusSnapshot(String scope, String name, String version, LocalState local, boolean holdsLock,
+            long lockValidUntilMs, Cluster cluster, long dcsLastSeenMs, DynamicConfig config, Map<String, Object> tags,
+            String systemId, long nextRunMs, long createdMs) {
+        this(scope, name, version, local, holdsLock, lockValidUntilMs, cluster, dcsLastSeenMs, config, tags, systemId,
+                nextRunMs, createdMs, LoopStats.NONE);
     }
 
     /** True when the node believes it is the leader: it held the lock and that is still within ttl. */

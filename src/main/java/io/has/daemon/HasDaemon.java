@@ -1,6 +1,7 @@
 package io.has.daemon;
 
 import io.has.api.RestServer;
+import io.has.callback.CallbackRunner;
 import io.has.config.DynamicConfig;
 import io.has.config.HasConfig;
 import io.has.config.LogSetup;
@@ -12,6 +13,10 @@ import io.has.db.PostgresDatabase;
 import io.has.dcs.DcsException;
 import io.has.dcs.zk.ZooKeeperDcs;
 import io.has.ha.HaLoop;
+import io.has.vip.Vip;
+import io.has.vip.VipFactory;
+import io.has.watchdog.Watchdog;
+import io.has.watchdog.WatchdogFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,7 +55,16 @@ public final class HasDaemon {
         LocalDatabase db = new PostgresDatabase(config, dialect, null);
         ZooKeeperDcs dcs = new ZooKeeperDcs(config.zookeeper().connectString(), config.basePath(), config.name(),
                 boot.ttl(), boot.loopWait(), boot.retryTimeout());
-        HaLoop loop = new HaLoop(config, dcs, db);
+        Vip vip;
+        try {
+            vip = VipFactory.create(config, System.getenv());
+        } catch (IllegalArgumentException e) {
+            log.error("[{}] invalid VIP settings: {}", config.name(), e.getMessage());
+            return 1;
+        }
+        Watchdog watchdog = WatchdogFactory.create(config);
+        log.info("[{}] VIP: {}; watchdog: {}", config.name(), vip.describe(), watchdog.status());
+        HaLoop loop = new HaLoop(config, dcs, db, vip, watchdog, CallbackRunner.create(config));
         RestServer rest = new RestServer(config, loop::snapshot, loop.control());
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param nowMs          wall-clock time of the observation (epoch ms)
  * @param localHistory   the local server's timeline history file, read only when the leader's
  *                       {@code history} key lacks its latest fork (else null)
+ * @param watchdogUsable false when the watchdog is {@code required} but cannot be armed: then this
+ *                       member must never take the lock
  */
 public record ClusterView(
         String me,
@@ -38,7 +40,8 @@ public record ClusterView(
         Map<String, Object> tags,
         Map<String, Object> bootstrapDcs,
         long nowMs,
-        List<HistoryEntry> localHistory) {
+        List<HistoryEntry> localHistory,
+        boolean watchdogUsable) {
 
     public ClusterView {
         peers = peers == null ? Map.of() : Map.copyOf(peers);

@@ -177,6 +177,9 @@ public final class HaDecider {
             if (v.noFailover()) {
                 return new NoAction("waiting for leader to bootstrap (I am nofailover)");
             }
+            if (!v.watchdogUsable()) {
+                return new NoAction("not bootstrapping: the watchdog is required but not usable");
+            }
             return new BootstrapCluster();
         }
         return new NoAction("waiting for leader to bootstrap");

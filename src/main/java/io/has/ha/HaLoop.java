@@ -6,6 +6,8 @@ import io.has.action.LongActionRunner;
 import io.has.action.Outcome;
 import io.has.api.NodeControl;
 import io.has.api.StatusSnapshot;
+import io.has.callback.CallbackAction;
+import io.has.callback.CallbackRunner;
 import io.has.cluster.Cluster;
 import io.has.cluster.ClusterStatus;
 import io.has.cluster.Failover;
@@ -22,6 +24,10 @@ import io.has.db.LocalState;
 import io.has.db.StopMode;
 import io.has.dcs.Dcs;
 import io.has.dcs.DcsException;
+import io.has.vip.NullVip;
+import io.has.vip.Vip;
+import io.has.watchdog.NullWatchdog;
+import io.has.watchdog.Watchdog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,14 +71,27 @@ public final class HaLoop {
     private volatile long appliedConfigMzxid = -1;
     private Cluster lastCluster;
     private long dcsLastSeenMs;
+    private volatile double lastCycleSec;
+    private volatile double lastDcsReadSec;
+    private final Vip vip;
+    private final Watchdog watchdog;
+    private final CallbackRunner callbacks;
 
     public HaLoop(HasConfig config, Dcs dcs, LocalDatabase db) {
+        this(config, dcs, db, NullVip.INSTANCE, NullWatchdog.INSTANCE, null);
+    }
+
+   
+    public HaLoop(HasConfig config, Dcs dcs, LocalDatabase db, Vip vip, Watchdog watchdog, CallbackRunner callbacks) {
         this.config = config;
         this.dcs = dcs;
         this.db = db;
+        this.vip = vip;
+        this.watchdog = watchdog;
+        this.callbacks = callbacks;
         this.prober = new PeerProber();
         this.longActions = new LongActionRunner(config.name(), this::wakeup);
-        this.executor = new ActionExecutor(config.name(), dcs, db, longActions);
+        this.executor = new ActionExecutor(config.name(), dcs, db, longActions, vip, watchdog, callbacks);
         this.bootstrapConfig = DynamicConfig.fromMap(config.bootstrap().dcs());
         this.dynamic = bootstrapConfig;
         this.requests = new NodeRequests(config.name(), dcs, db, longActions, snapshot::get, decisions, this::wakeup,
@@ -119,6 +138,7 @@ public final class HaLoop {
                 napMs = RETRY_AFTER_FAILURE_MS;
             }
             long elapsed = System.currentTimeMillis() - started;
+            lastCycleSec = elapsed / 1000.0;
             if (elapsed > dynamic.loopWait() * 1000L) {
                 log.warn("[{}] Loop time exceeded ({} ms), rescheduling immediately", config.name(), elapsed);
             }
@@ -138,8 +158,10 @@ public final class HaLoop {
         long now = System.currentTimeMillis();
         Cluster cluster = null;
         String dcsError = null;
+        long readStart = System.nanoTime();
         try {
             cluster = dcs.read();
+            lastDcsReadSec = (System.nanoTime() - readStart) / 1e9;
             lastCluster = cluster;
             dcsLastSeenMs = now;
         } catch (DcsException e) {
@@ -171,7 +193,7 @@ public final class HaLoop {
             }
         }
         ClusterView view = new ClusterView(config.name(), cluster, dcsError, dcs.sessionId(), local, dynamic, peers, la,
-                config.tags(), config.bootstrap().dcs(), now, localHistory);
+                config.tags(), config.bootstrap().dcs(), now, localHistory, watchdog.isHealthy());
 
         HaDecider.Step step = HaDecider.decide(view, memory);
         memory = step.memory();
@@ -281,6 +303,16 @@ public final class HaLoop {
     }
 
     private void publish(ClusterView view, LocalState local, boolean holdsLock) {
+       
+        // that runs PostgreSQL as primary (reconciled every cycle: re-added if missing, removed if not ours)
+        if (holdsLock) {
+            if (watchdog.activate(dynamic.ttl(), dynamic.loopWait())) {
+                watchdog.keepalive();
+            }
+        } else if (watchdog.isActive()) {
+            watchdog.disable();
+        }
+        vip.reconcile(holdsLock && local.isRunningPrimary());
         if (view.dcsOk()) {
             try {
                 dcs.touchMember(memberData(local));
@@ -292,9 +324,11 @@ public final class HaLoop {
             }
         }
         long now = System.currentTimeMillis();
+        StatusSnapshot.LoopStats stats = new StatusSnapshot.LoopStats(lastCycleSec, lastDcsReadSec,
+                holdsLock && local.isRunningPrimary() && vip.isHeld(), watchdog.isActive(), !watchdog.isHealthy());
         snapshot.set(new StatusSnapshot(config.scope(), config.name(), Version.VERSION, local, holdsLock,
                 holdsLock ? now + dynamic.ttl() * 1000L : 0, lastCluster, dcsLastSeenMs, dynamic, config.tags(),
-                local.systemId(), now + dynamic.loopWait() * 1000L, now));
+                local.systemId(), now + dynamic.loopWait() * 1000L, now, stats));
     }
 
     MemberData memberData(LocalState local) {
@@ -352,13 +386,34 @@ public final class HaLoop {
             } catch (DbException e) {
                 log.error("[{}] could not stop PostgreSQL on shutdown: {}", config.name(), e.getMessage());
             }
+            vip.release();
+            watchdog.disable();
+            if (callbacks != null) {
+                callbacks.call(CallbackAction.ON_STOP, "master".equals(lastRole()) ? "master" : "replica");
+            }
             try {
                 dcs.releaseLeader();
             } catch (DcsException e) {
                 log.warn("[{}] could not release the leader key on shutdown: {}", config.name(), e.getMessage());
             }
         }
+        vip.release();
+        watchdog.disable();
+        if (callbacks != null) {
+            try {
+                callbacks.awaitIdle(java.time.Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            callbacks.close();
+        }
         db.close();
         dcs.close();
+    }
+
+   
+    private String lastRole() {
+        StatusSnapshot s = snapshot.get();
+        return s != null && s.local() != null && s.local().isRunningPrimary() ? "master" : "replica";
     }
 }

@@ -29,6 +29,9 @@ final class LeaderRace {
     }
 
     static Health health(ClusterView v) {
+        if (!v.watchdogUsable()) {
+            return Health.no("Watchdog device is not usable (watchdog mode is required)");
+        }
         LocalState local = v.local();
         Failover f = v.cluster().failover();
         boolean paused = v.config().pause();

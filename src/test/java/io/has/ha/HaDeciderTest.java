@@ -234,6 +234,14 @@ class HaDeciderTest {
         }
 
         @Test
+        void withARequiredWatchdogThatCannotBeArmedAMemberNeverRacesNorBootstraps() {
+            Decision race = view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1))).watchdogUnusable()
+                    .unreachablePeer("pg1").unreachablePeer("pg3").decide();
+            assertTrue(assertInstanceOf(NoAction.class, race).reason().contains("Watchdog device is not usable"));
+            assertInstanceOf(NoAction.class, view("pg1", emptyCluster(), emptyDataDir()).watchdogUnusable().decide());
+        }
+
+        @Test
         void nofailoverReplicaNeverRaces() {
             Decision d = view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1))).tag("nofailover", true)
                     .unreachablePeer("pg1").unreachablePeer("pg3").decide();

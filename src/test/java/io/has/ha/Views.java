@@ -153,6 +153,7 @@ final class Views {
         LongActionStatus longAction = LongActionStatus.IDLE;
         String dcsError;
         List<io.has.cluster.HistoryEntry> localHistory;
+        boolean watchdogUsable = true;
 
         Builder(String me, Cluster cluster, LocalState local) {
             this.me = me;
@@ -195,6 +196,11 @@ final class Views {
             return this;
         }
 
+        Builder watchdogUnusable() {
+            watchdogUsable = false;
+            return this;
+        }
+
         Builder dcsDown() {
             dcsError = "ZooKeeper unreachable";
             return this;
@@ -204,7 +210,7 @@ final class Views {
             Map<String, Object> cfg = new HashMap<>(dcs);
             cfg.put("postgresql", pg);
             return new ClusterView(me, dcsError == null ? cluster : null, dcsError, MY_SESSION, local,
-                    DynamicConfig.fromMap(cfg), peers, longAction, tags, Map.of("ttl", 30), NOW, localHistory);
+                    DynamicConfig.fromMap(cfg), peers, longAction, tags, Map.of("ttl", 30), NOW, localHistory, watchdogUsable);
         }
 
         Decision decide() {

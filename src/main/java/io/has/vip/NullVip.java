@@ -1,0 +1,33 @@
+package io.has.vip;
+
+/** No VIP configured: every call does nothing. */
+public final class NullVip implements Vip {
+
+    /** The shared instance. */
+    public static final NullVip INSTANCE = new NullVip();
+
+    private NullVip() {
+    }
+
+    @Override
+    public void acquire() {
+    }
+
+    @Override
+    public void release() {
+    }
+
+    @Override
+    public boolean isHeld() {
+        return false;
+    }
+
+    @Override
+    public void reconcile(boolean shouldHold) {
+    }
+
+    @Override
+    public String describe() {
+        return "none";
+    }
+}
