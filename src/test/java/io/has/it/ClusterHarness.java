@@ -196,7 +196,7 @@ public final class ClusterHarness implements AutoCloseable {
         this.options = options;
         this.root = isRoot();
         this.pgBin = findPgBin();
-        Path sourceJar = Path.of(requiredProperty("has.jar"));
+        Path sourceJar = hasJar();
         if (!Files.isReadable(sourceJar)) {
             throw new IllegalStateException("has.jar " + sourceJar + " is missing; run mvn package first");
         }
@@ -869,6 +869,15 @@ public final class ClusterHarness implements AutoCloseable {
             }
         }
         throw new IOException("no free port found");
+    }
+
+    /**
+     * The daemon jar: the {@code has.jar} system property set by failsafe, unless the environment
+     * variable {@code HAS_IT_JAR} names another build to test.
+     */
+    static Path hasJar() {
+        String override = System.getenv("HAS_IT_JAR");
+        return Path.of(override != null && !override.isBlank() ? override : requiredProperty("has.jar"));
     }
 
     static String requiredProperty(String key) {

@@ -58,8 +58,12 @@ class ClusterIT {
 
         // 2. writes flow to the leader and replicate
         Writer writer = guard.register(new Writer(cluster, leader).start());
-        await("writes acknowledged by " + leader).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> writer.acknowledgedBy(leader) >= 20);
+        // wait for writes that must survive: acknowledged a while ago and replayed by both replicas
+        await("writes acknowledged by " + leader + " and replayed by " + others).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    long id = writer.lastAcknowledged(leader, Instant.now().minusSeconds(2));
+                    return id >= 20 && others.stream().allMatch(r -> hasId(cluster, r, id));
+                });
 
         // 3. crash the leader: daemon and postmaster, kill -9
         Instant crash = Instant.now();

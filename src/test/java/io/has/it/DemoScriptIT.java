@@ -62,7 +62,7 @@ class DemoScriptIT {
         int pgPort = freeRun(3, taken);
         int apiPort = freeRun(3, taken);
         Map<String, String> env = Map.of(
-                "HAS_JAR", ClusterHarness.requiredProperty("has.jar"),
+                "HAS_JAR", ClusterHarness.hasJar().toString(),
                 "HAS_DEMO_DIR", demoDir.toString(),
                 "HAS_DEMO_ZK_PORT", Integer.toString(zkPort),
                 "HAS_DEMO_PG_PORT", Integer.toString(pgPort),

@@ -42,7 +42,7 @@ class EmbeddedZooKeeperIT {
     private Process launch(int port, Path dataDir, Path out, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC",
-                "-cp", ClusterHarness.requiredProperty("has.jar"), "io.has.tools.EmbeddedZooKeeper",
+                "-cp", ClusterHarness.hasJar().toString(), "io.has.tools.EmbeddedZooKeeper",
                 "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
@@ -95,7 +95,7 @@ class EmbeddedZooKeeperIT {
     void usageErrorsExitWithStatus2() throws Exception {
         Commands.Result r = Commands.run(Duration.ofSeconds(60),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                ClusterHarness.requiredProperty("has.jar"), "io.has.tools.EmbeddedZooKeeper", "--port", "2181");
+                ClusterHarness.hasJar().toString(), "io.has.tools.EmbeddedZooKeeper", "--port", "2181");
         assertEquals(2, r.exit(), r.output());
         assertTrue(r.output().contains("--data-dir is required"), r.output());
     }

@@ -169,6 +169,12 @@ public final class Writer implements AutoCloseable {
         return ticks().stream().anyMatch(k -> k.started().isAfter(t) && k.committed().containsKey(member));
     }
 
+    /** The highest id {@code member} acknowledged before {@code t}, or -1. */
+    public long lastAcknowledged(String member, Instant t) {
+        return ticks().stream().filter(k -> k.committed().containsKey(member) && k.committed().get(member).isBefore(t))
+                .mapToLong(Tick::id).max().orElse(-1);
+    }
+
     public long acknowledgedBy(String member) {
         return ticks().stream().filter(k -> k.committed().containsKey(member)).count();
     }
