@@ -858,17 +858,27 @@ public final class ClusterHarness implements AutoCloseable {
 
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
-    /** A currently free TCP port on 127.0.0.1, never the same twice in this JVM. */
+    /**
+     * A currently free TCP port on 127.0.0.1, never the same twice in this JVM. It is taken below
+     * the kernel's ephemeral range (32768+ here), so an outgoing connection's local port can never
+     * occupy it when a restarted member binds it again.
+     */
     static synchronized int freePort() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                int port = s.getLocalPort();
-                if (HANDED_OUT.add(port)) {
-                    return port;
-                }
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            if (HANDED_OUT.contains(port)) {
+                continue;
             }
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+            } catch (IOException e) {
+                continue; // in use
+            }
+            HANDED_OUT.add(port);
+            return port;
         }
-        throw new IOException("no free port found");
+        throw new IOException("no free port found in 20000-31999");
     }
 
     /**
