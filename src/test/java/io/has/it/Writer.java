@@ -181,11 +181,27 @@ public final class Writer implements AutoCloseable {
 
     /** No tick in which two members both accepted the write. */
     public void assertNeverTwoWritable() {
-        List<Tick> both = ticks().stream().filter(k -> k.committed().size() > 1).toList();
+        List<Tick> both = ticksWithTwoWritable(ticks());
         if (!both.isEmpty()) {
             throw new AssertionError(both.size() + " tick(s) in which two members accepted a write, e.g. "
                     + both.subList(0, Math.min(5, both.size())) + "; " + summary());
         }
+    }
+
+    /** The ticks in which more than one member committed. */
+    static List<Tick> ticksWithTwoWritable(List<Tick> ticks) {
+        return ticks.stream().filter(k -> k.committed().size() > 1).toList();
+    }
+
+    /** Ids acknowledged (by any member) before {@code limit}, in order. */
+    static Set<Long> acknowledgedBefore(List<Tick> ticks, Instant limit) {
+        Set<Long> ids = new TreeSet<>();
+        for (Tick k : ticks) {
+            if (k.committed().values().stream().anyMatch(at -> at.isBefore(limit))) {
+                ids.add(k.id());
+            }
+        }
+        return ids;
     }
 
     /**
@@ -194,12 +210,7 @@ public final class Writer implements AutoCloseable {
      */
     public void assertAcknowledgedBefore(Instant t, String member) throws SQLException {
         Instant limit = t.minusSeconds(1);
-        Set<Long> expected = new TreeSet<>();
-        for (Tick k : ticks()) {
-            if (k.committed().values().stream().anyMatch(at -> at.isBefore(limit))) {
-                expected.add(k.id());
-            }
-        }
+        Set<Long> expected = acknowledgedBefore(ticks(), limit);
         Set<Long> present = new HashSet<>();
         try (Connection c = cluster.connect(member, 5, 30); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT id FROM has_check")) {
