@@ -28,7 +28,8 @@ public record MemberData(
         boolean pause) {
 
     public MemberData {
-        tags = tags == null ? Map.of() : Map.copyOf(tags);
+        // keep the published order; tags are small
+        tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tags));
     }
 
     public boolean tagTrue(String tag) {

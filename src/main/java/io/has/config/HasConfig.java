@@ -32,6 +32,20 @@ public record HasConfig(
         Log log,
         Map<String, Object> raw) {
 
+    /**
+     * The effective configuration (the merged YAML with every default filled in) as YAML text, with
+     * every password replaced by {@code ******}. Safe to log.
+     */
+    public String describe() {
+        return ConfigDescriber.describe(this);
+    }
+
+    /** Same as {@link #describe()}: a config never prints its passwords. */
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     /** ZooKeeper base path of this cluster: {@code /<namespace>/<scope>}. */
     public String basePath() {
         return (namespace.equals("/") ? "" : namespace) + "/" + scope;
@@ -44,6 +58,11 @@ public record HasConfig(
      * @param password       Basic auth password, or null (never logged)
      */
     public record RestApi(HostPort listen, HostPort connectAddress, String username, String password) {
+        @Override
+        public String toString() {
+            return "RestApi[listen=" + listen + ", connectAddress=" + connectAddress + ", username=" + username
+                    + ", password=" + mask(password) + "]";
+        }
     }
 
     /** @param hosts {@code host:port} strings as given */
@@ -65,10 +84,18 @@ public record HasConfig(
 
     /** @param options role options such as {@code createrole}, {@code createdb}, {@code login} */
     public record User(String password, List<String> options) {
+        @Override
+        public String toString() {
+            return "User[password=" + mask(password) + ", options=" + options + "]";
+        }
     }
 
     /** Credentials for one of superuser/replication/rewind; password may be null. */
     public record Credentials(String username, String password, String sslmode) {
+        @Override
+        public String toString() {
+            return "Credentials[username=" + username + ", password=" + mask(password) + ", sslmode=" + sslmode + "]";
+        }
     }
 
     /**
@@ -120,5 +147,9 @@ public record HasConfig(
      * @param fileSize bytes per file before rotation (25000000)
      */
     public record Log(String level, Path dir, int fileNum, long fileSize) {
+    }
+
+    private static String mask(String secret) {
+        return secret == null ? null : Secrets.MASK;
     }
 }

@@ -1,0 +1,243 @@
+package io.has.action;
+
+import io.has.cluster.Failover;
+import io.has.cluster.HistoryEntry;
+import io.has.cluster.SyncState;
+import io.has.db.DbException;
+import io.has.db.LocalDatabase;
+import io.has.db.StopMode;
+import io.has.db.Upstream;
+import io.has.dcs.Dcs;
+import io.has.dcs.DcsException;
+import io.has.ha.ClusterView;
+import io.has.ha.Decision;
+import io.has.ha.SyncPlanner;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Performs decisions. Every action is idempotent — it can be repeated until it succeeds — and a
+ * failure is reported as a failed {@link Outcome}, never retried within the same cycle (the next
+ * cycle decides again). Long actions go to the single-slot {@link LongActionRunner}.
+ */
+public final class ActionExecutor {
+
+    private final Logger log = LoggerFactory.getLogger(getClass());
+    private final String member;
+    private final Dcs dcs;
+    private final LocalDatabase db;
+    private final LongActionRunner longActions;
+    private Set<String> slotsDone;
+
+    public ActionExecutor(String member, Dcs dcs, LocalDatabase db, LongActionRunner longActions) {
+        this.member = member;
+        this.dcs = dcs;
+        this.db = db;
+        this.longActions = longActions;
+    }
+
+    public Outcome execute(Decision decision, ClusterView view) {
+        try {
+            return perform(decision, view);
+        } catch (DcsException | DbException e) {
+            return Outcome.failed(decision.kind() + " failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("[{}] unexpected error while performing {}", member, decision.kind(), e);
+            return Outcome.failed(decision.kind() + " failed: " + e);
+        }
+    }
+
+    private Outcome perform(Decision decision, ClusterView view) throws DcsException, DbException {
+        if (decision instanceof Decision.NoAction || decision instanceof Decision.WaitLongAction) {
+            return Outcome.DONE;
+        }
+        if (decision instanceof Decision.BootstrapCluster) {
+            if (!dcs.initialize("", true)) {
+                return Outcome.failed("failed to acquire initialize lock");
+            }
+            return submit("bootstrap", () -> bootstrap(view.bootstrapDcs()));
+        }
+        if (decision instanceof Decision.CloneReplica c) {
+            return submit("clone", () -> {
+                try {
+                    db.createReplica(c.source());
+                } catch (DbException e) {
+                    db.removeDataDirectory();
+                    throw e;
+                }
+                db.start(true, c.source());
+            });
+        }
+        if (decision instanceof Decision.WriteInitialize w) {
+            dcs.initialize(w.systemId(), true);
+            return Outcome.DONE;
+        }
+        if (decision instanceof Decision.StartPostgres s) {
+            return submit("starting", () -> db.start(s.standby(), s.upstream()));
+        }
+        if (decision instanceof Decision.Rewind r) {
+            return submit("rewind", () -> {
+                db.rewind(r.source());
+                db.start(true, r.source());
+            });
+        }
+        if (decision instanceof Decision.Reinitialize r) {
+            return submit("reinitialize", () -> reinitialize(r.source()));
+        }
+        if (decision instanceof Decision.AcquireLock a) {
+            if (!dcs.attemptToAcquireLeader()) {
+                return Outcome.failed("failed to acquire the leader lock: another member won the race");
+            }
+            if (a.clearFailover()) {
+                dcs.setFailover(Failover.NONE, -1);
+            }
+            if (a.promote()) {
+                return promote(a.history(), a.sync());
+            }
+            return Outcome.DONE;
+        }
+        if (decision instanceof Decision.Promote p) {
+            return promote(p.history(), p.sync());
+        }
+        if (decision instanceof Decision.Lead l) {
+            lead(l);
+            return Outcome.DONE;
+        }
+        if (decision instanceof Decision.Demote d) {
+            demote(d.mode());
+            return Outcome.DONE;
+        }
+        if (decision instanceof Decision.ClearFailover cf) {
+            if (!dcs.setFailover(Failover.NONE, cf.version())) {
+                return Outcome.failed("could not clear the failover key: it changed meanwhile");
+            }
+            return Outcome.DONE;
+        }
+        if (decision instanceof Decision.ReleaseLock) {
+            dcs.releaseLeader();
+            return Outcome.DONE;
+        }
+        if (decision instanceof Decision.Follow f) {
+            db.follow(f.upstream());
+            return Outcome.DONE;
+        }
+        // a new Decision record without a branch here is a programming error
+        throw new IllegalStateException("no action for decision " + decision.kind());
+    }
+
+    private Outcome submit(String name, LongActionRunner.Body body) {
+        String busy = longActions.submit(name, body);
+        return busy == null ? Outcome.DONE : Outcome.failed("Failed to run " + name + ", " + busy + " is already in progress");
+    }
+
+    /** initdb, start, then publish the system id, the config and take the lock — in that order. */
+    private void bootstrap(Map<String, Object> bootstrapDcs) throws Exception {
+        try {
+            db.bootstrap();
+            String sysid = db.probe().systemId();
+            if (sysid == null) {
+                throw new DbException("bootstrap finished but the system identifier cannot be read");
+            }
+            dcs.initialize(sysid, false);
+            dcs.setConfig(bootstrapDcs, -1);
+            if (!dcs.attemptToAcquireLeader()) {
+                throw new DbException("bootstrap finished but another member holds the leader lock");
+            }
+            dcs.writeHistory(List.of());
+        } catch (Exception e) {
+            log.error("[{}] bootstrap failed, giving the initialize key back: {}", member, e.getMessage());
+            try {
+                db.stop(StopMode.IMMEDIATE);
+                db.removeDataDirectory();
+            } finally {
+                dcs.cancelInitialization();
+            }
+            throw e;
+        }
+    }
+
+    private void reinitialize(Upstream source) throws DbException {
+        db.stop(StopMode.IMMEDIATE);
+        db.removeDataDirectory();
+        db.createReplica(source);
+        db.start(true, source);
+    }
+
+    private Outcome promote(List<HistoryEntry> history, Decision.PromoteSync sync) throws DbException, DcsException {
+        if (sync != null) {
+            if (!dcs.setSync(new SyncState(member, List.of(), sync.version()), sync.version())) {
+                return Outcome.failed("Postponing promotion because synchronous replication state was updated by"
+                        + " somebody else");
+            }
+            db.setSynchronousStandbys(sync.strict() ? null : List.of(), 1);
+        }
+        db.promote();
+        if (history != null) {
+            dcs.writeHistory(history);
+        }
+        return Outcome.DONE;
+    }
+
+    private void lead(Decision.Lead l) throws DcsException, DbException {
+        if (l.writeInitialize() != null) {
+            dcs.initialize(l.writeInitialize(), false);
+        }
+        if (l.writeConfig() != null) {
+            dcs.setConfig(l.writeConfig(), -1);
+        }
+        if (l.history() != null) {
+            dcs.writeHistory(l.history());
+        }
+        if (l.sync() != null) {
+            applySync(l.sync());
+        }
+        if (l.slots() != null && !l.slots().equals(slotsDone)) {
+            db.syncReplicationSlots(l.slots());
+            slotsDone = Set.copyOf(l.slots());
+        }
+    }
+
+    /**
+     * The sync key protocol: narrow the key, then set synchronous_standby_names, then widen the key
+     * to what PostgreSQL confirmed. A lost compare-and-set stops here; the next cycle plans again.
+     */
+    private void applySync(SyncPlanner.Plan plan) throws DcsException, DbException {
+        int version = -2;
+        if (plan.keyBefore() != null) {
+            SyncState k = plan.keyBefore();
+            if (!dcs.setSync(k, k.version())) {
+                throw new DcsException("Synchronous replication key updated by someone else");
+            }
+            version = k.version() + 1;
+        }
+        db.setSynchronousStandbys(plan.names(), plan.count());
+        if (plan.keyAfter() != null) {
+            SyncState k = plan.keyAfter();
+            int v = version == -2 ? k.version() : version;
+            if (!dcs.setSync(k, v)) {
+                throw new DcsException("Synchronous replication key updated by someone else");
+            }
+            log.info("[{}] Synchronous standby status assigned to {}", member, k.syncStandby());
+        }
+    }
+
+    private void demote(Decision.DemoteMode mode) throws DbException, DcsException {
+        slotsDone = null;
+        switch (mode) {
+            case GRACEFUL -> {
+                // a clean shutdown sends every WAL record to the standbys before the lock is given up
+                db.stop(StopMode.FAST);
+                dcs.releaseLeader();
+            }
+            case OFFLINE -> db.stop(StopMode.FAST);
+            case IMMEDIATE_NOLOCK -> db.stop(StopMode.IMMEDIATE);
+            case IMMEDIATE -> {
+                db.stop(StopMode.IMMEDIATE);
+                dcs.releaseLeader();
+            }
+        }
+    }
+}

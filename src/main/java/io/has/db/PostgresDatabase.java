@@ -1,0 +1,480 @@
+package io.has.db;
+
+import io.has.cluster.HostPort;
+import io.has.cluster.PgState;
+import io.has.config.DynamicConfig;
+import io.has.config.HasConfig;
+import io.has.process.ProcessResult;
+import io.has.process.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local server driven through a {@link Dialect}: the binaries for life-cycle changes, one kept
+ * JDBC connection for probes, short-lived JDBC connections for actions. See {@link ServerPaths} for
+ * where files outside the data directory go and {@link ServerConfigurator} for the files HAS owns.
+ *
+ * <p>Threading: {@link #probe()} and {@link #applyDynamicConfig} may run at any time; the other
+ * mutating methods are meant to run one at a time (the HA loop's long-action runner guarantees it).
+ */
+public class PostgresDatabase implements LocalDatabase {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresDatabase.class);
+    private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration CLONE_TIMEOUT = Duration.ofHours(24);
+    private static final Duration REWIND_TIMEOUT = Duration.ofHours(2);
+    private static final int SQL_TIMEOUT_SECONDS = 10;
+
+    private final HasConfig config;
+    private final HasConfig.Postgresql pg;
+    private final Dialect dialect;
+    private final ServerPaths paths;
+    private final ProcessRunner runner;
+    private final ManagedFiles files;
+    private final ServerConfigurator configurator;
+    private final LocalConnector connector;
+    private final ServerProbe prober;
+    private final RoleSetup roles;
+    private final String who;
+    private final ServerControl control;
+
+    /**
+     * @param config    the member's configuration
+     * @param dialect   the product/version adapter for the binaries in {@code postgresql.bin_dir}
+     * @param runAsUser OS user to run the binaries as when this JVM is root (tests only); null in production
+     */
+    public PostgresDatabase(HasConfig config, Dialect dialect, String runAsUser) {
+        this.config = config;
+        this.pg = config.postgresql();
+        this.dialect = dialect;
+        this.paths = ServerPaths.of(pg);
+        Map<String, String> env = new LinkedHashMap<>(dialect.commandEnvironment());
+        env.put(dialect.passwordFileEnvironment(), paths.pgpass().toString());
+        this.runner = new ProcessRunner(runAsUser, env);
+        this.files = new ManagedFiles(runner);
+        this.configurator = new ServerConfigurator(config, dialect, files, paths);
+        this.connector = new LocalConnector(dialect, pg);
+        this.prober = new ServerProbe(dialect, connector);
+        this.roles = new RoleSetup(dialect);
+        this.who = "[" + config.scope() + "/" + config.name() + "]";
+        this.control = new ServerControl(dialect, runner, paths, pg.pgCtlTimeout(), who);
+        if (pg.useUnixSocket()) {
+            log.warn("{} postgresql.use_unix_socket is not supported yet (the JDBC driver needs a unix socket"
+                    + " factory); connecting over TCP to {}", who, connector.url());
+        }
+    }
+
+    /** Where the data directory, socket, start-up log and password file are. */
+    public ServerPaths paths() {
+        return paths;
+    }
+
+    /** The dialect in use. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    // ------------------------------------------------------------------------------------- probe
+
+    @Override
+    public LocalState probe() {
+        try {
+            Path data = paths.dataDir();
+            if (!dialect.isInitialized(data)) {
+                prober.close();
+                return new LocalState(PgState.STOPPED, true, null, false, false, null, null, null, null, null, 0, null,
+                        List.of(), null, false, null);
+            }
+            if (control.postmasterAlive()) {
+                ServerConfigurator.Role role = configurator.role();
+                HostPort upstream = role != null && role.standby() && role.upstream() != null
+                        ? role.upstream().address() : null;
+                return prober.probe(upstream);
+            }
+            prober.close();
+            ControlData cd = control.controlData();
+            PgState state = dialect.hasPidFile(data) ? PgState.CRASHED : PgState.STOPPED;
+            return new LocalState(state, false, cd.systemId(), false, cd.wasPrimary(), null, null, null, null,
+                    cd.timeline(), 0, null, List.of(), null, false, null, cd);
+        } catch (DbException | RuntimeException e) {
+            return new LocalState(PgState.UNKNOWN, false, null, false, false, null, null, null, null, null, 0, null,
+                    List.of(), null, false, e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- life cycle
+
+    @Override
+    public void bootstrap() throws DbException {
+        Path data = paths.dataDir();
+        try {
+            if (dialect.isInitialized(data) || !files.isEmptyOrMissing(data)) {
+                throw new DbException("refusing to create a cluster: " + data + " is not empty");
+            }
+            files.createDirectory(data);
+        } catch (IOException e) {
+            throw new DbException("cannot prepare " + data + ": " + e.getMessage(), e);
+        }
+        log.info("{} initializing a new cluster in {}", who, data);
+        HasConfig.Credentials su = pg.superuser();
+        Path pwFile = null;
+        try {
+            pwFile = su.password() == null ? null : writePasswordFile(su.password());
+            List<String> options = config.bootstrap() == null ? List.of() : config.bootstrap().initdb();
+            control.runOk("initdb", dialect.initdbCommand(data, su.username(), pwFile, options), INITDB_TIMEOUT, Map.of());
+        } catch (IOException e) {
+            throw new DbException("cannot write the initdb password file: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(pwFile);
+        }
+        try {
+            configurator.writeAll(new ServerConfigurator.Role(false, null));
+            control.start();
+            try (Connection c = connector.openAction(pg.pgCtlTimeout())) {
+                roles.createAll(c, config);
+            }
+            log.info("{} new cluster initialized and running as primary", who);
+        } catch (DbException | IOException | SQLException e) {
+            log.error("{} bootstrap failed, removing the half-made cluster: {}", who, e.getMessage());
+            try {
+                stop(StopMode.IMMEDIATE);
+                files.deleteContents(data);
+            } catch (DbException | IOException cleanup) {
+                log.warn("{} cleanup after failed bootstrap also failed: {}", who, cleanup.getMessage());
+            }
+            throw new DbException("bootstrap failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Path writePasswordFile(String password) throws IOException {
+        Path f = Files.createTempFile("has-pw-", ".txt"); // mode 0600
+        Files.writeString(f, password + "\n");
+        runner.chown(f);
+        return f;
+    }
+
+    @Override
+    public void createReplica(Upstream source) throws DbException {
+        Path data = paths.dataDir();
+        if (control.postmasterAlive()) {
+            throw new DbException("refusing to clone into " + data + ": a server is running there");
+        }
+        if (!pg.createReplicaMethods().isEmpty() && !pg.createReplicaMethods().contains("basebackup")) {
+            log.warn("{} only the basebackup replica method is implemented; using it instead of {}", who,
+                    pg.createReplicaMethods());
+        }
+        try {
+            files.createDirectory(data);
+            files.deleteContents(data);
+            configurator.writePgpass();
+        } catch (IOException e) {
+            throw new DbException("cannot prepare " + data + ": " + e.getMessage(), e);
+        }
+        control.forgetControlData();
+        log.info("{} cloning {} from {} ({})", who, data, source.memberName(), source.address());
+        List<String> cmd = dialect.basebackupCommand(data, source.address(), pg.replication().username(),
+                pg.basebackup() == null ? List.of() : pg.basebackup());
+        ProcessResult r = control.run(cmd, CLONE_TIMEOUT, Map.of(dialect.applicationNameEnvironment(), config.name()));
+        try {
+            if (!r.ok()) {
+                files.deleteContents(data);
+                throw new DbException("clone from " + source.memberName() + " failed: " + r.describe());
+            }
+            configurator.writeAll(new ServerConfigurator.Role(true, source));
+        } catch (IOException e) {
+            throw new DbException("cannot configure the new replica: " + e.getMessage(), e);
+        }
+        log.info("{} replica created from {} in {} s", who, source.memberName(), r.elapsed().toSeconds());
+    }
+
+    @Override
+    public void start(boolean standby, Upstream upstream) throws DbException {
+        if (control.postmasterAlive()) {
+            log.debug("{} start: already running", who);
+            return;
+        }
+        if (!dialect.isInitialized(paths.dataDir())) {
+            throw new DbException("cannot start: " + paths.dataDir() + " holds no cluster");
+        }
+        try {
+            configurator.writeAll(new ServerConfigurator.Role(standby, standby ? upstream : null));
+        } catch (IOException e) {
+            throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
+        }
+        log.info("{} starting as {}", who, standby ? "standby of " + describe(upstream) : "primary");
+        control.start();
+    }
+
+    @Override
+    public void stop(StopMode mode) throws DbException {
+        prober.close();
+        if (!control.postmasterAlive()) {
+            return;
+        }
+        log.info("{} stopping ({})", who, mode.name().toLowerCase());
+        control.stop(mode);
+    }
+
+    @Override
+    public void restart() throws DbException {
+        LocalState before = probe();
+        if (!before.isRunning()) {
+            throw new DbException("cannot restart: the server is " + before.state().wire());
+        }
+        boolean standby = before.inRecovery();
+        ServerConfigurator.Role role = configurator.role();
+        Upstream upstream = standby && role != null ? role.upstream() : null;
+        stop(StopMode.FAST);
+        start(standby, upstream);
+    }
+
+    @Override
+    public void promote() throws DbException {
+        if (!control.postmasterAlive()) {
+            throw new DbException("cannot promote: the server is not running");
+        }
+        int t = pg.pgCtlTimeout();
+        try (Connection c = connector.openAction(t)) {
+            if (!inRecovery(c)) {
+                log.debug("{} promote: already primary", who);
+                return;
+            }
+            log.info("{} promoting", who);
+            try (PreparedStatement ps = c.prepareStatement(dialect.sql("promote"))) {
+                ps.setInt(1, t);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        throw new DbException("promotion did not finish within " + t + " s");
+                    }
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(t);
+            while (inRecovery(c)) {
+                if (System.nanoTime() > deadline) {
+                    throw new DbException("still in recovery " + t + " s after promotion");
+                }
+                pause(100);
+            }
+            configurator.writeStandby(new ServerConfigurator.Role(false, null));
+            try (Statement st = c.createStatement()) {
+                st.execute(dialect.sql("checkpoint")); // the old primary's rewind reads our new timeline from it
+            }
+            log.info("{} promoted; checkpoint done", who);
+        } catch (SQLException | IOException e) {
+            throw new DbException("promote failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void follow(Upstream upstream) throws DbException {
+        if (!control.postmasterAlive()) {
+            start(true, upstream);
+            return;
+        }
+        boolean recovery;
+        try (Connection c = connector.openAction(SQL_TIMEOUT_SECONDS)) {
+            recovery = inRecovery(c);
+        } catch (SQLException e) {
+            throw new DbException("follow: cannot query the server: " + e.getMessage(), e);
+        }
+        if (!recovery) {
+            log.info("{} demoting to follow {}", who, describe(upstream));
+            stop(StopMode.FAST);
+            start(true, upstream);
+            return;
+        }
+        try {
+            configurator.writePgpass();
+            configurator.writeStandby(new ServerConfigurator.Role(true, upstream));
+        } catch (IOException e) {
+            throw new DbException("cannot write the standby configuration: " + e.getMessage(), e);
+        }
+        log.info("{} following {}", who, describe(upstream));
+        if (dialect.upstreamChangeNeedsRestart()) {
+            stop(StopMode.FAST);
+            start(true, upstream);
+        } else {
+            control.reload();
+        }
+    }
+
+    @Override
+    public void rewind(Upstream source) throws DbException {
+        Path data = paths.dataDir();
+        if (control.postmasterAlive()) {
+            throw new DbException("cannot rewind: the server is running; stop it first");
+        }
+        if (!dialect.isInitialized(data)) {
+            throw new DbException("cannot rewind: " + data + " holds no cluster");
+        }
+        ControlData cd = control.controlData();
+        try {
+            if (!cd.cleanShutdown()) {
+                log.info("{} running crash recovery before rewind (cluster state: {})", who, cd.clusterState());
+                dialect.prepareForCrashRecovery(files, data);
+                control.runOk("crash recovery", dialect.crashRecoveryCommand(data), REWIND_TIMEOUT, Map.of());
+                control.forgetControlData();
+            }
+            HasConfig.Credentials cred = pg.rewind() != null && pg.rewind().username() != null ? pg.rewind()
+                    : pg.superuser();
+            configurator.writePgpass();
+            String conninfo = dialect.rewindSourceConninfo(source.address(), cred.username(), pg.database(),
+                    cred.sslmode() != null ? cred.sslmode() : "prefer");
+            log.info("{} rewinding from {} ({})", who, source.memberName(), source.address());
+            ProcessResult r = control.run(dialect.rewindCommand(data, conninfo), REWIND_TIMEOUT, Map.of());
+            control.forgetControlData();
+            if (!r.ok()) {
+                throw new DbException("rewind from " + source.memberName() + " failed: " + r.describe());
+            }
+            // the rewind copied the source's configuration files: put ours back
+            configurator.writeAll(new ServerConfigurator.Role(true, source));
+            String diverged = (r.stderr() + r.stdout()).lines().filter(l -> l.contains("diverged")).findFirst()
+                    .orElse("no divergence reported");
+            log.info("{} rewind from {} done in {} s: {}", who, source.memberName(), r.elapsed().toSeconds(), diverged);
+        } catch (IOException e) {
+            throw new DbException("rewind: cannot write files in " + data + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void removeDataDirectory() throws DbException {
+        if (control.postmasterAlive()) {
+            throw new DbException("refusing to remove " + paths.dataDir() + ": the server is running");
+        }
+        prober.close();
+        log.info("{} removing the contents of {}", who, paths.dataDir());
+        try {
+            files.deleteContents(paths.dataDir());
+        } catch (IOException e) {
+            throw new DbException("cannot remove " + paths.dataDir() + ": " + e.getMessage(), e);
+        }
+        control.forgetControlData();
+    }
+
+    @Override
+    public void syncReplicationSlots(Set<String> names) throws DbException {
+        try (Connection c = connector.openAction(SQL_TIMEOUT_SECONDS)) {
+            Map<String, Boolean> existing = new HashMap<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("slots"))) {
+                while (rs.next()) {
+                    existing.put(rs.getString("slot_name"), rs.getBoolean("active"));
+                }
+            }
+            for (String name : names) {
+                if (!existing.containsKey(name)) {
+                    log.info("{} creating replication slot {}", who, name);
+                    callWithName(c, "create_slot", name);
+                }
+            }
+            for (Map.Entry<String, Boolean> e : existing.entrySet()) {
+                if (!names.contains(e.getKey())) {
+                    if (e.getValue()) {
+                        log.debug("{} replication slot {} is in use; dropping it later", who, e.getKey());
+                    } else {
+                        log.info("{} dropping replication slot {}", who, e.getKey());
+                        callWithName(c, "drop_slot", e.getKey());
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new DbException("replication slot sync failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void callWithName(Connection c, String query, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(dialect.sql(query))) {
+            ps.setString(1, name);
+            ps.execute();
+        }
+    }
+
+    @Override
+    public void applyDynamicConfig(DynamicConfig dc) throws DbException {
+        DynamicConfig old = configurator.dynamic();
+        configurator.setDynamic(dc);
+        if (!dialect.isInitialized(paths.dataDir())) {
+            return;
+        }
+        try {
+            configurator.writeServerConfig();
+            if (dc != null && old.useSlots() != dc.useSlots()) {
+                configurator.rewriteStandby();
+            }
+        } catch (IOException e) {
+            throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
+        }
+        if (control.postmasterAlive()) {
+            control.reload();
+        }
+    }
+
+    @Override
+    public void setSynchronousStandbys(java.util.List<String> names, int count) throws DbException {
+        String value = dialect.synchronousStandbyNames(names, count);
+        if (value.equals(configurator.synchronousStandbyNames())) {
+            return;
+        }
+        configurator.setSynchronousStandbyNames(value);
+        log.info("{} synchronous_standby_names = '{}'", who, value);
+        try {
+            configurator.writeServerConfig();
+        } catch (IOException e) {
+            throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
+        }
+        if (control.postmasterAlive()) {
+            control.reload();
+        }
+    }
+
+    @Override
+    public void close() {
+        prober.close();
+    }
+
+    // ------------------------------------------------------------------------------------- helpers
+
+    private boolean inRecovery(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("is_in_recovery"))) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private static String describe(Upstream u) {
+        return u == null ? "nobody" : u.memberName() + " (" + u.address() + ")";
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                log.warn("cannot delete {}: {}", p, e.getMessage());
+            }
+        }
+    }
+
+    /** Waits between polls of the server inside a deadline loop. */
+    private static void pause(long millis) throws DbException {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DbException("interrupted while waiting for the server", e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.has.db;
+
+import io.has.process.ProcessResult;
+import io.has.process.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the dialect's commands against one data directory and answers the questions that need no
+ * SQL: is the server process alive, what does the control file say (cached until the control file
+ * changes). Every command has a deadline; failures become {@link DbException}s carrying the command's
+ * stderr tail.
+ */
+final class ServerControl {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerControl.class);
+    static final Duration SHORT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Dialect dialect;
+    private final ProcessRunner runner;
+    private final ServerPaths paths;
+    private final int pgCtlTimeout;
+    private final String who;
+    private ControlData cachedControl; // guarded by this
+    private FileTime cachedControlTime; // guarded by this
+
+    ServerControl(Dialect dialect, ProcessRunner runner, ServerPaths paths, int pgCtlTimeout, String who) {
+        this.dialect = dialect;
+        this.runner = runner;
+        this.paths = paths;
+        this.pgCtlTimeout = pgCtlTimeout;
+        this.who = who;
+    }
+
+    /** True when the lock file names a live server process. */
+    boolean postmasterAlive() {
+        OptionalLong pid = dialect.postmasterPid(paths.dataDir());
+        if (pid.isEmpty()) {
+            return false;
+        }
+        return ProcessHandle.of(pid.getAsLong())
+                .filter(ProcessHandle::isAlive)
+                .map(h -> h.info().command()
+                        .map(c -> Path.of(c).getFileName().toString().equals(dialect.serverExecutableName()))
+                        .orElse(true)) // command hidden (another user, we are not root): trust the pid
+                .orElse(false);
+    }
+
+    /** The control data, re-read only when the control file changed. */
+    synchronized ControlData controlData() throws DbException {
+        FileTime mtime;
+        try {
+            mtime = Files.getLastModifiedTime(dialect.controlFile(paths.dataDir()));
+        } catch (IOException e) {
+            throw new DbException("cannot read the control file of " + paths.dataDir() + ": " + e.getMessage(), e);
+        }
+        if (cachedControl == null || !mtime.equals(cachedControlTime)) {
+            ProcessResult r = runOk("reading control data", dialect.controlDataCommand(paths.dataDir()), SHORT_TIMEOUT,
+                    Map.of());
+            cachedControl = dialect.parseControlData(r.stdout());
+            cachedControlTime = mtime;
+        }
+        return cachedControl;
+    }
+
+    /** Drops the cached control data (after anything that may rewrite the control file). */
+    synchronized void forgetControlData() {
+        cachedControl = null;
+    }
+
+    /** Starts the server and waits until it accepts connections (or is at least still starting). */
+    void start() throws DbException {
+        prepareLogFile();
+        ProcessResult r = run(dialect.startCommand(paths.dataDir(), paths.logFile(), pgCtlTimeout),
+                Duration.ofSeconds(pgCtlTimeout + 15L), Map.of());
+        forgetControlData();
+        if (r.ok()) {
+            return;
+        }
+        if (postmasterAlive()) {
+            log.warn("{} server not ready within {} s but still starting; check {}", who, pgCtlTimeout,
+                    paths.logFile());
+            return;
+        }
+        throw new DbException("start failed: " + r.describe() + logTail());
+    }
+
+    /** Stops the server; succeeds when it is gone afterwards, whatever the command said. */
+    void stop(StopMode mode) throws DbException {
+        ProcessResult r = run(dialect.stopCommand(paths.dataDir(), mode, pgCtlTimeout),
+                Duration.ofSeconds(pgCtlTimeout + 15L), Map.of());
+        forgetControlData();
+        if (!r.ok() && postmasterAlive()) {
+            throw new DbException("stop failed: " + r.describe());
+        }
+    }
+
+    /** Makes the running server re-read its configuration. */
+    void reload() throws DbException {
+        runOk("reload", dialect.reloadCommand(paths.dataDir()), SHORT_TIMEOUT, Map.of());
+    }
+
+    private void prepareLogFile() {
+        try {
+            if (!Files.exists(paths.logFile())) {
+                Files.createFile(paths.logFile());
+            }
+            runner.chown(paths.logFile());
+        } catch (IOException e) {
+            log.warn("{} cannot create {}: {}", who, paths.logFile(), e.getMessage());
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(paths.logFile());
+            List<String> tail = lines.subList(Math.max(0, lines.size() - 15), lines.size());
+            return tail.isEmpty() ? "" : "\nlast lines of " + paths.logFile() + ":\n" + String.join("\n", tail);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    ProcessResult run(List<String> cmd, Duration timeout, Map<String, String> env) throws DbException {
+        try {
+            return runner.run(cmd, timeout, env);
+        } catch (IOException e) {
+            throw new DbException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
+        }
+    }
+
+    ProcessResult runOk(String what, List<String> cmd, Duration timeout, Map<String, String> env)
+            throws DbException {
+        ProcessResult r = run(cmd, timeout, env);
+        if (!r.ok()) {
+            throw new DbException(what + " failed: " + r.describe());
+        }
+        return r;
+    }
+}

@@ -1,0 +1,79 @@
+package io.has.ha;
+
+import io.has.cluster.Cluster;
+import io.has.cluster.Member;
+import io.has.config.DynamicConfig;
+import io.has.db.LocalState;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything one HA cycle decides on, observed once at the start of the cycle. Immutable.
+ *
+ * @param me             this member's name
+ * @param cluster        the DCS snapshot, or null when the DCS could not be read
+ * @param dcsError       why the DCS could not be read, or null
+ * @param mySession      our ZooKeeper session id (0 when not connected)
+ * @param local          the local database probe
+ * @param config         dynamic config in force (from the DCS, else {@code bootstrap.dcs})
+ * @param peers          peers' status, fetched only while the cluster has no leader (else empty)
+ * @param longAction     the long-action runner's state
+ * @param tags           this member's tags
+ * @param bootstrapDcs   {@code bootstrap.dcs}, written to the {@code config} key by a leader that finds it empty
+ * @param nowMs          wall-clock time of the observation (epoch ms)
+ */
+public record ClusterView(
+        String me,
+        Cluster cluster,
+        String dcsError,
+        long mySession,
+        LocalState local,
+        DynamicConfig config,
+        Map<String, PeerStatus> peers,
+        LongActionStatus longAction,
+        Map<String, Object> tags,
+        Map<String, Object> bootstrapDcs,
+        long nowMs) {
+
+    public ClusterView {
+        peers = peers == null ? Map.of() : Map.copyOf(peers);
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+        bootstrapDcs = bootstrapDcs == null ? Map.of() : bootstrapDcs;
+    }
+
+    public boolean dcsOk() {
+        return cluster != null;
+    }
+
+    /** Our session owns the leader znode and it carries our name. */
+    public boolean holdsLock() {
+        return cluster != null && cluster.leader() != null && cluster.leader().name().equals(me)
+                && mySession != 0 && cluster.leader().session() == mySession;
+    }
+
+    /** The lock holder's member key, when the holder is someone else. */
+    public Optional<Member> otherLeader() {
+        if (cluster == null || cluster.leader() == null || cluster.leader().name().equals(me)) {
+            return Optional.empty();
+        }
+        return cluster.leaderMember();
+    }
+
+    public boolean noFailover() {
+        Object v = tags.get("nofailover");
+        return v instanceof Boolean b ? b : v != null && "true".equalsIgnoreCase(String.valueOf(v));
+    }
+
+    /** {@code failover_priority} tag (default 1; 0 means never a candidate). */
+    public int failoverPriority() {
+        Object v = tags.get("failover_priority");
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return v == null ? 1 : Integer.parseInt(String.valueOf(v));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

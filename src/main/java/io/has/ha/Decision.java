@@ -1,0 +1,231 @@
+package io.has.ha;
+
+import io.has.cluster.HistoryEntry;
+import io.has.db.Upstream;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one HA cycle decided, as data. Each decision carries the one sentence that explains it
+ * ({@link #describe()}), in Patroni's words where Patroni has words for it. The executor performs
+ * the decision; tests assert on the record.
+ */
+public sealed interface Decision {
+
+    /** The human sentence logged once when the decision changes and shown in the decision log. */
+    String describe();
+
+    /** A stable short name for counting and deduplication. */
+    default String kind() {
+        return getClass().getSimpleName();
+    }
+
+    /** The next cycle should come soon: the decision waits on something no watch reports. */
+    default boolean pollSoon() {
+        return false;
+    }
+
+    /** Whether acting on it changes the local database or the lock (the loop then re-runs at once). */
+    default boolean changesState() {
+        return true;
+    }
+
+    /**
+     * Nothing to do. With {@code pollSoon}, the wait depends on another member's data, which no watch
+     * reports (member data changes are not watched, as in Patroni): look again shortly instead of
+     * sleeping a whole {@code loop_wait}.
+     */
+    record NoAction(String reason, boolean pollSoon) implements Decision {
+        public NoAction(String reason) {
+            this(reason, false);
+        }
+
+        /** A wait on another member's data. */
+        static NoAction waitingFor(String reason) {
+            return new NoAction(reason, true);
+        }
+
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
+        }
+    }
+
+    /** A long action is running; the lock (held in the ZooKeeper session) stays ours meanwhile. */
+    record WaitLongAction(String action, boolean holdsLock) implements Decision {
+        @Override
+        public String describe() {
+            return holdsLock ? "updated leader lock during " + action : action + " in progress";
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
+        }
+    }
+
+    /** Race for {@code initialize}; the winner runs initdb and takes the lock. */
+    record BootstrapCluster() implements Decision {
+        @Override
+        public String describe() {
+            return "trying to bootstrap a new cluster";
+        }
+    }
+
+    /** Clone an empty data directory from a running member and start it as a standby. */
+    record CloneReplica(Upstream source) implements Decision {
+        @Override
+        public String describe() {
+            return "trying to bootstrap from leader '" + source.memberName() + "'";
+        }
+    }
+
+    /** Data exists but {@code initialize} is missing from an unlocked cluster: publish our system id. */
+    record WriteInitialize(String systemId) implements Decision {
+        @Override
+        public String describe() {
+            return "initialize key missing: writing system identifier " + systemId;
+        }
+    }
+
+    /** Start the stopped server, as a standby of {@code upstream} (or of nobody) or as a primary. */
+    record StartPostgres(boolean standby, Upstream upstream, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /** Rewind a former primary against the leader, then start it as a standby. */
+    record Rewind(Upstream source) implements Decision {
+        @Override
+        public String describe() {
+            return "running pg_rewind from " + source.memberName();
+        }
+    }
+
+    /** Wipe the data directory, clone it again from the leader and start it as a standby. */
+    record Reinitialize(Upstream source, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /**
+     * Take the leader lock as the healthiest member; promote when running as a standby.
+     *
+     * @param promote      the local server is a standby and must be promoted after the lock is ours
+     * @param history      the {@code history} key to write after promotion (null: leave it)
+     * @param clearFailover the {@code failover} key must be cleared after taking the lock
+     * @param sync          synchronous mode: claim the sync key before promoting (null otherwise)
+     */
+    record AcquireLock(boolean promote, List<HistoryEntry> history, boolean clearFailover, PromoteSync sync,
+            String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /**
+     * Synchronous mode before a promotion: write the sync key {@code {leader: me, sync_standby: null}}
+     * (compare-and-set on {@code version}; a lost race postpones the promotion), then make the server
+     * wait for any standby ({@code strict}) or none.
+     */
+    record PromoteSync(int version, boolean strict) {
+    }
+
+    /** We hold the lock but the server is a standby: promote it. */
+    record Promote(List<HistoryEntry> history, PromoteSync sync, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /**
+     * We hold the lock and run as primary: keep leading and do the leader's housekeeping.
+     *
+     * @param slots           physical slots the primary must have (null: leave slots alone)
+     * @param writeInitialize system id to write to a missing or invalid {@code initialize}, or null
+     * @param writeConfig     config to write to a missing {@code config} key, or null
+     * @param history         history to write when the key is missing, or null
+     * @param sync            synchronous replication steps, or null when there is nothing to manage
+     */
+    record Lead(Set<String> slots, String writeInitialize, Map<String, Object> writeConfig,
+            List<HistoryEntry> history, SyncPlanner.Plan sync, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean pollSoon() {
+            return sync != null && sync.awaiting();
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
+        }
+    }
+
+    /** How to demote: which stop mode, and whether the lock is given up. */
+    enum DemoteMode {
+        /** Switchover: clean (fast) shutdown so the candidate receives all WAL, then release the lock. */
+        GRACEFUL,
+        /** DCS unreachable: stop fast, keep no lock, restart as a standby of nobody. */
+        OFFLINE,
+        /** Another member holds the lock: stop at once, the lock is not ours. */
+        IMMEDIATE_NOLOCK,
+        /** We hold the lock but must give it up (crash without restart): stop at once and release. */
+        IMMEDIATE
+    }
+
+    /** Stop accepting writes: stop the server; a later cycle rewinds or restarts it as a standby. */
+    record Demote(DemoteMode mode, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /**
+     * Clear the {@code failover} key (compare-and-set on its version): it was acted on, is stale, or
+     * cannot be honoured.
+     */
+    record ClearFailover(int version, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
+        }
+    }
+
+    /** Give up the leader lock without touching the server. */
+    record ReleaseLock(String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+
+    /** A running standby streams from the wrong place: point it at {@code upstream}. */
+    record Follow(Upstream upstream, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package io.has.ha;
+
+import io.has.cluster.Cluster;
+import io.has.cluster.HistoryEntry;
+import io.has.cluster.HostPort;
+import io.has.cluster.Member;
+import io.has.cluster.PgState;
+import io.has.cluster.Role;
+import io.has.cluster.SlotNames;
+import io.has.db.ControlData;
+import io.has.db.LocalState;
+import io.has.db.Upstream;
+import io.has.ha.Decision.AcquireLock;
+import io.has.ha.Decision.BootstrapCluster;
+import io.has.ha.Decision.CloneReplica;
+import io.has.ha.Decision.Demote;
+import io.has.ha.Decision.DemoteMode;
+import io.has.ha.Decision.Follow;
+import io.has.ha.Decision.Lead;
+import io.has.ha.Decision.NoAction;
+import io.has.ha.Decision.Promote;
+import io.has.ha.Decision.Reinitialize;
+import io.has.ha.Decision.ReleaseLock;
+import io.has.ha.Decision.Rewind;
+import io.has.ha.Decision.StartPostgres;
+import io.has.ha.Decision.WaitLongAction;
+import io.has.ha.Decision.WriteInitialize;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The HA rules as one pure function: {@code decide(view, memory) → (decision, memory')}. No I/O, no
+ * clock, no mutable state: everything comes from the {@link ClusterView} and the {@link LoopMemory}.
+ * The rules follow Patroni's {@code _run_cycle} in priority order (reference/patroni.md §4.3); the
+ * first rule that matches wins. The leader race lives in {@link LeaderRace}, the leader's handling of
+ * a switchover request in {@link ManualFailover}.
+ */
+public final class HaDecider {
+
+    /** Reason Patroni writes into history entries for an ordinary promotion. */
+    static final String PROMOTION_REASON = "no recovery target specified";
+
+    private static final DateTimeFormatter HISTORY_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+    /** The decision and the memory to carry into the next cycle. */
+    public record Step(Decision decision, LoopMemory memory) {
+    }
+
+    private HaDecider() {
+    }
+
+    public static Step decide(ClusterView v, LoopMemory m) {
+        LoopMemory mem = v.cluster() != null && v.cluster().leader() != null
+                ? m.withLastLeader(v.cluster().leader().name())
+                : m;
+        Decision d = decideWith(v, mem);
+        // crash bookkeeping: remember when a lock-holding primary was first seen down
+        boolean crashed = v.holdsLock() && v.dcsOk() && !v.local().isRunning() && !v.local().dataDirEmpty()
+                && !v.longAction().isRunning();
+        long since = crashed ? (mem.crashedSinceMs() == 0 ? v.nowMs() : mem.crashedSinceMs()) : 0;
+        mem = mem.withCrashedSince(since);
+        if (d instanceof Demote dm && dm.mode() == DemoteMode.GRACEFUL) {
+            mem = mem.withSwitchoverDemote(v.nowMs());
+        } else if (v.dcsOk() && v.cluster().leader() != null && !v.holdsLock()) {
+            mem = mem.withSwitchoverDemote(0);
+        }
+        return new Step(d, mem);
+    }
+
+    private static Decision decideWith(ClusterView v, LoopMemory m) {
+        LocalState local = v.local();
+        boolean paused = v.config().pause();
+
+        // 17. DCS unreachable: a primary must stop accepting writes before its session can expire.
+        if (!v.dcsOk()) {
+            if (local.isRunningPrimary() && !paused) {
+                return new Demote(DemoteMode.OFFLINE, "demoted self because DCS is not accessible and I was a leader");
+            }
+            return new NoAction("DCS is not accessible");
+        }
+        Cluster c = v.cluster();
+        boolean lock = v.holdsLock();
+
+        // 4. a long action is in progress
+        if (v.longAction().isRunning()) {
+            return new WaitLongAction(v.longAction().running(), lock);
+        }
+
+        // 8. empty data directory
+        if (local.dataDirEmpty()) {
+            return decideEmptyDataDir(v);
+        }
+
+        // 9. data directory present: the system identifier must match the cluster's
+        String sysid = local.systemId();
+        if (c.hasValidSysid() && sysid != null && !sysid.equals(c.initialize())) {
+            return new NoAction("system ID mismatch: node " + v.me() + " belongs to a different cluster ("
+                    + sysid + " != " + c.initialize() + "); not touching it");
+        }
+        if (c.initialize() == null && c.leader() == null && sysid != null && !paused) {
+            return new WriteInitialize(sysid);
+        }
+
+        // 5. still starting
+        if (local.state() == PgState.STARTING) {
+            return new NoAction("postgres is starting");
+        }
+
+        // 10. the server is not running
+        if (!local.isRunning()) {
+            if (paused) {
+                return lock ? new ReleaseLock("PAUSE: removed leader lock because postgres is not running")
+                        : new NoAction("PAUSE: postgres is not running");
+            }
+            return decideNotRunning(v, m);
+        }
+
+        // 11. no leader: race for the lock if we are the healthiest member
+        if (c.leader() == null) {
+            return decideUnlocked(v);
+        }
+
+        // 12. we hold the lock
+        if (lock) {
+            if (local.inRecovery()) {
+                if (paused && !v.me().equals(c.failover().candidate())) {
+                    return new ReleaseLock("PAUSE: removed leader lock because postgres is not running as primary");
+                }
+                return new Promote(historyAfterPromotion(v), promoteSync(v),
+                        "promoted self to leader because I had the session lock");
+            }
+            Decision manual = ManualFailover.onLeader(v);
+            if (manual != null) {
+                return manual;
+            }
+            return lead(v);
+        }
+
+        // 13. someone else holds the lock: follow it
+        return decideFollower(v);
+    }
+
+    private static Decision decideEmptyDataDir(ClusterView v) {
+        Cluster c = v.cluster();
+        if (v.holdsLock()) {
+            return new ReleaseLock("released leader key voluntarily as data dir is empty");
+        }
+        if (v.config().pause()) {
+            return new NoAction("PAUSE: the data directory is empty; not bootstrapping while paused");
+        }
+        Optional<Member> leader = v.otherLeader();
+        if (leader.isPresent()) {
+            Member l = leader.get();
+            if (l.data().state() == PgState.RUNNING && l.pgAddress() != null) {
+                return new CloneReplica(upstream(l));
+            }
+            return NoAction.waitingFor("waiting for leader " + l.name() + " to be running before cloning");
+        }
+        if (c.leader() == null && c.initialize() == null) {
+            if (v.noFailover()) {
+                return new NoAction("waiting for leader to bootstrap (I am nofailover)");
+            }
+            return new BootstrapCluster();
+        }
+        return new NoAction("waiting for leader to bootstrap");
+    }
+
+    private static Decision decideFollower(ClusterView v) {
+        Cluster c = v.cluster();
+        LocalState local = v.local();
+        boolean paused = v.config().pause();
+        if (c.leader().name().equals(v.me())) {
+            // our name, but another live session owns the znode: two daemons share one member name
+            String why = "the leader key carries my name but belongs to another ZooKeeper session"
+                    + " (is another daemon running with name " + v.me() + "?)";
+            if (local.isRunningPrimary() && !paused) {
+                return new Demote(DemoteMode.IMMEDIATE_NOLOCK, "demoting self because " + why);
+            }
+            return new NoAction("no action: " + why);
+        }
+        Member leaderMember = v.otherLeader().orElse(null);
+        if (local.isRunningPrimary()) {
+            if (paused) {
+                return new NoAction("PAUSE: running as primary while " + c.leader().name() + " holds the leader lock");
+            }
+            return new Demote(DemoteMode.IMMEDIATE_NOLOCK,
+                    "demoting self because " + c.leader().name() + " holds the leader lock");
+        }
+        if (leaderMember == null || leaderMember.pgAddress() == null) {
+            return NoAction.waitingFor("no action. I am (" + v.me() + "), a secondary, and the leader ("
+                    + c.leader().name() + ") has not published its address yet");
+        }
+        HostPort want = leaderMember.pgAddress();
+        if (!want.equals(local.upstream())) {
+            return new Follow(upstream(leaderMember), "following new leader " + leaderMember.name());
+        }
+        return new NoAction("no action. I am (" + v.me() + "), a secondary, and following a leader ("
+                + leaderMember.name() + ")");
+    }
+
+    private static Decision decideNotRunning(ClusterView v, LoopMemory m) {
+        LocalState local = v.local();
+        if (v.holdsLock()) {
+            int timeout = v.config().primaryStartTimeout();
+            long crashedFor = m.crashedSinceMs() == 0 ? 0 : v.nowMs() - m.crashedSinceMs();
+            if (timeout == 0 || (m.crashedSinceMs() != 0 && crashedFor > timeout * 1000L)) {
+                return new ReleaseLock("released leader key because postgres did not come up within "
+                        + timeout + "s (primary_start_timeout)");
+            }
+            if (local.wasPrimary()) {
+                return new StartPostgres(false, null, "starting primary after failure");
+            }
+            return new StartPostgres(true, null, "starting as readonly because i had the session lock");
+        }
+        Optional<Member> leader = v.otherLeader();
+        if (leader.isEmpty() || leader.get().pgAddress() == null) {
+            if (v.cluster().leader() != null) {
+                return NoAction.waitingFor("waiting for leader " + v.cluster().leader().name() + " to publish its address");
+            }
+            if (local.wasPrimary() && m.switchoverDemoteMs() != 0
+                    && v.nowMs() - m.switchoverDemoteMs() < v.config().ttl() * 1000L) {
+                return new NoAction("waiting for the switchover candidate to take the leader lock");
+            }
+            // no leader: start read-only so that we can take part in the race
+            return new StartPostgres(true, null, "starting as a secondary: no leader yet");
+        }
+        Member l = leader.get();
+        Upstream up = upstream(l);
+        if (local.wasPrimary()) {
+            Integer leaderTl = l.data().timeline();
+            Integer ours = local.timeline();
+            if (leaderTl == null || l.data().role() != Role.PRIMARY || l.data().state() != PgState.RUNNING) {
+                return NoAction.waitingFor("waiting for leader " + l.name() + " to run as primary before rejoining");
+            }
+            if (ours == null || leaderTl > ours) {
+                if (forkedAfterMyShutdown(v, ours)) {
+                    return new StartPostgres(true, up, "starting as a secondary following " + l.name()
+                            + ": the new timeline forked after my clean shutdown, no rewind needed");
+                }
+                if (v.config().usePgRewind() && !v.longAction().lastFailed("rewind")) {
+                    return new Rewind(up);
+                }
+                String why = v.config().usePgRewind() ? "pg_rewind failed" : "use_pg_rewind is off";
+                return new Reinitialize(up, "reinitializing from " + l.name() + " because the timeline diverged and "
+                        + why);
+            }
+        }
+        return new StartPostgres(true, up, "starting as a secondary following " + l.name());
+    }
+
+    /**
+     * A cleanly shut-down former primary need not be rewound when the new timeline forked after its
+     * shutdown checkpoint: the history key's entry for our timeline records the fork position (at or
+     * below the true one), so "fork > our checkpoint" proves the new leader replayed all our WAL.
+     */
+    static boolean forkedAfterMyShutdown(ClusterView v, Integer ourTimeline) {
+        ControlData cd = v.local().control();
+        List<HistoryEntry> history = v.cluster().history();
+        if (cd == null || !cd.cleanShutdown() || cd.checkpointLsn() == null || ourTimeline == null || history == null) {
+            return false;
+        }
+        for (HistoryEntry e : history) {
+            if (e.timeline() == ourTimeline) {
+                return e.lsn() > cd.checkpointLsn();
+            }
+        }
+        return false;
+    }
+
+    private static Decision decideUnlocked(ClusterView v) {
+        LocalState local = v.local();
+        LeaderRace.Health health = LeaderRace.health(v);
+        String ignored = health.ignored().isEmpty() ? ""
+                : " (not candidates, unreachable: " + String.join(", ", health.ignored()) + ")";
+        if (health.whyNot() == null) {
+            boolean promote = local.inRecovery();
+            return new AcquireLock(promote, promote ? historyAfterPromotion(v) : null,
+                    !v.cluster().failover().isEmpty(), promote ? promoteSync(v) : null,
+                    (promote ? "promoted self to leader by acquiring session lock"
+                            : "acquired session lock as a leader") + ignored);
+        }
+        if (local.isRunningPrimary() && !v.config().pause()) {
+            return new Demote(DemoteMode.IMMEDIATE_NOLOCK,
+                    "demoting self because i am not the healthiest node: " + health.whyNot() + ignored);
+        }
+        return new NoAction("following a different leader because i am not the healthiest node: " + health.whyNot()
+                + ignored);
+    }
+
+    private static Lead lead(ClusterView v) {
+        Cluster c = v.cluster();
+        Set<String> slots = null;
+        if (v.config().useSlots()) {
+            slots = new TreeSet<>();
+            for (Member mb : c.members()) {
+                if (!mb.name().equals(v.me())) {
+                    slots.add(SlotNames.forMember(mb.name()));
+                }
+            }
+        }
+        String sysid = v.local().systemId();
+        String writeInit = !c.hasValidSysid() && sysid != null ? sysid : null;
+        Map<String, Object> writeConfig = c.config() == null || c.config().value().isEmpty() ? v.bootstrapDcs() : null;
+        List<HistoryEntry> history = c.history() == null ? List.of() : null;
+        String awaiting = ManualFailover.awaiting(v);
+        String reason = awaiting != null ? awaiting
+                : (v.config().pause() ? "PAUSE: " : "") + "no action. I am (" + v.me() + "), the leader with the lock";
+        SyncPlanner.Plan sync = SyncPlanner.plan(v);
+        return new Lead(slots, writeInit, writeConfig, history, sync, reason);
+    }
+
+    /** In synchronous mode a promotion first claims the sync key for us, with no standby in it. */
+    private static Decision.PromoteSync promoteSync(ClusterView v) {
+        return v.config().synchronousMode()
+                ? new Decision.PromoteSync(v.cluster().sync().version(), v.config().synchronousModeStrict())
+                : null;
+    }
+
+    /**
+     * The {@code history} key after we promote: one entry for the timeline we leave, at the position
+     * we had replayed (never above the true fork point).
+     */
+    static List<HistoryEntry> historyAfterPromotion(ClusterView v) {
+        List<HistoryEntry> history = new ArrayList<>(Objects.requireNonNullElse(v.cluster().history(), List.of()));
+        LocalState local = v.local();
+        Integer tl = local.timeline();
+        if (tl != null) {
+            history.removeIf(e -> e.timeline() >= tl);
+            Long pos = local.replayedLsn() != null ? local.replayedLsn() : local.walPosition();
+            history.add(new HistoryEntry(tl, pos == null ? 0 : pos, PROMOTION_REASON,
+                    HISTORY_TIME.format(Instant.ofEpochMilli(v.nowMs())), v.me()));
+        }
+        int max = v.config().maxTimelinesHistory();
+        if (max > 0 && history.size() > max) {
+            history = new ArrayList<>(history.subList(history.size() - max, history.size()));
+        }
+        return history;
+    }
+
+    private static Upstream upstream(Member m) {
+        return new Upstream(m.name(), m.pgAddress());
+    }
+}

@@ -1,0 +1,353 @@
+package io.has.ha;
+
+import io.has.Version;
+import io.has.action.ActionExecutor;
+import io.has.action.LongActionRunner;
+import io.has.action.Outcome;
+import io.has.api.NodeControl;
+import io.has.api.StatusSnapshot;
+import io.has.cluster.Cluster;
+import io.has.cluster.ClusterStatus;
+import io.has.cluster.Failover;
+import io.has.cluster.Member;
+import io.has.cluster.MemberData;
+import io.has.cluster.PgState;
+import io.has.cluster.Role;
+import io.has.config.DynamicConfig;
+import io.has.config.HasConfig;
+import io.has.db.DbException;
+import io.has.db.LocalDatabase;
+import io.has.db.LocalState;
+import io.has.db.StopMode;
+import io.has.dcs.Dcs;
+import io.has.dcs.DcsException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HA loop: observe → decide → act → publish, every {@code loop_wait} seconds or at once when a
+ * watch fires, a long action ends, or the previous decision changed the local state.
+ *
+ * <p>Outside the pure decider, the loop only does mechanical bookkeeping: applying a changed
+ * {@code config} key to the database and the ZooKeeper client, and publishing the member key,
+ * {@code status} and the REST snapshot.
+ */
+public final class HaLoop {
+
+    /** Pause after a failed action before deciding again (a wake-up ends it earlier). */
+    private static final long RETRY_AFTER_FAILURE_MS = 1000;
+
+    /** Nap while waiting for another member's data, which no watch reports. */
+    private static final long POLL_SOON_MS = 500;
+
+    private final Logger log = LoggerFactory.getLogger(getClass());
+    private final HasConfig config;
+    private final Dcs dcs;
+    private final LocalDatabase db;
+    private final PeerProber prober;
+    private final LongActionRunner longActions;
+    private final ActionExecutor executor;
+    private final DynamicConfig bootstrapConfig;
+    private final Waker waker = new Waker();
+    private final DecisionLog decisions = new DecisionLog(100);
+    private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
+    private final NodeRequests requests;
+
+    private volatile boolean stopping;
+    private LoopMemory memory = LoopMemory.INITIAL;
+    private DynamicConfig dynamic;
+    private volatile long appliedConfigMzxid = -1;
+    private Cluster lastCluster;
+    private long dcsLastSeenMs;
+
+    public HaLoop(HasConfig config, Dcs dcs, LocalDatabase db) {
+        this.config = config;
+        this.dcs = dcs;
+        this.db = db;
+        this.prober = new PeerProber();
+        this.longActions = new LongActionRunner(config.name(), this::wakeup);
+        this.executor = new ActionExecutor(config.name(), dcs, db, longActions);
+        this.bootstrapConfig = DynamicConfig.fromMap(config.bootstrap().dcs());
+        this.dynamic = bootstrapConfig;
+        this.requests = new NodeRequests(config.name(), dcs, db, longActions, snapshot::get, decisions, this::wakeup,
+                () -> {
+                    log.info("[{}] reload requested: re-applying the dynamic configuration", config.name());
+                    appliedConfigMzxid = -1;
+                    applyToDatabase(dynamic);
+                });
+    }
+
+    /** What the REST API may ask of this daemon. */
+    public NodeControl control() {
+        return requests;
+    }
+
+    /** Ends the current nap at once (called from ZooKeeper, REST and long-action threads). */
+    public void wakeup() {
+        waker.wake();
+    }
+
+    /** The latest published snapshot, or null before the first cycle. */
+    public StatusSnapshot snapshot() {
+        return snapshot.get();
+    }
+
+    public DecisionLog decisions() {
+        return decisions;
+    }
+
+    /** The dynamic config in force (the DCS's once read, else bootstrap.dcs). */
+    public DynamicConfig dynamicConfig() {
+        return dynamic;
+    }
+
+    /** Runs cycles until {@link #stop()} is called. */
+    public void run() {
+        while (!stopping) {
+            long started = System.currentTimeMillis();
+            long napMs;
+            try {
+                napMs = cycle();
+            } catch (RuntimeException e) {
+                log.error("[{}] unexpected error in HA cycle", config.name(), e);
+                napMs = RETRY_AFTER_FAILURE_MS;
+            }
+            long elapsed = System.currentTimeMillis() - started;
+            if (elapsed > dynamic.loopWait() * 1000L) {
+                log.warn("[{}] Loop time exceeded ({} ms), rescheduling immediately", config.name(), elapsed);
+            }
+            try {
+                if (napMs > 0 && !stopping) {
+                    waker.await(napMs);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Runs one cycle; returns how long to nap before the next. */
+    long cycle() {
+        long now = System.currentTimeMillis();
+        Cluster cluster = null;
+        String dcsError = null;
+        try {
+            cluster = dcs.read();
+            lastCluster = cluster;
+            dcsLastSeenMs = now;
+        } catch (DcsException e) {
+            dcsError = e.getMessage();
+        }
+        applyDynamicConfig(cluster);
+        LocalState local = db.probe();
+        LongActionStatus la = longActions.status();
+        Map<String, PeerStatus> peers = Map.of();
+        if (cluster != null && local.isRunning() && !la.isRunning() && needsPeers(cluster, now)) {
+            List<Member> others = new ArrayList<>();
+            for (Member m : cluster.members()) {
+                if (!m.name().equals(config.name())) {
+                    others.add(m);
+                }
+            }
+            peers = prober.probe(others);
+            peers.values().stream().filter(p -> !p.reachable()).forEach(p -> log.debug(
+                    "[{}] member {} is unreachable: {}", config.name(), p.name(), p.error()));
+        }
+        ClusterView view = new ClusterView(config.name(), cluster, dcsError, dcs.sessionId(), local, dynamic, peers, la,
+                config.tags(), config.bootstrap().dcs(), now);
+
+        HaDecider.Step step = HaDecider.decide(view, memory);
+        memory = step.memory();
+        Decision decision = step.decision();
+        Outcome outcome = executor.execute(decision, view);
+        // logged after acting, so the sentence states what happened, not what was attempted
+        String kind = outcome.ok() ? decision.kind() : decision.kind() + "Failed";
+        String sentence = outcome.ok() ? decision.describe() : outcome.message();
+        int repeatsBefore = decisions.lastRepeats();
+        boolean changed = decisions.record(now, kind, sentence);
+        if (changed) {
+            String line = (dynamic.pause() ? "PAUSE: " : "") + sentence
+                    + (repeatsBefore > 0 ? " (previous decision repeated " + repeatsBefore + " times)" : "");
+            if (outcome.ok()) {
+                log.info("[{}] {}", config.name(), line);
+            } else {
+                log.warn("[{}] {}", config.name(), line);
+            }
+        }
+        if (decision.changesState()) {
+            local = db.probe();
+        }
+        publish(view, local, holdsLockAfter(view, decision, outcome));
+        requests.runDueRestart(System.currentTimeMillis());
+        if (!outcome.ok()) {
+            return RETRY_AFTER_FAILURE_MS;
+        }
+        // A new state-changing decision is followed at once by a fresh look (promoted → lead, demoted →
+        // rewind); the same one again waits a full loop, so a step that cannot take effect never spins.
+        if (decision.changesState() && changed) {
+            return 0;
+        }
+        long nap = dynamic.loopWait() * 1000L;
+        if (decision.pollSoon()) {
+            nap = Math.min(nap, POLL_SOON_MS);
+        }
+        long nowMs = System.currentTimeMillis();
+        nap = Math.min(nap, Math.max(0, requests.nextScheduledRestartMs() - nowMs));
+        return napUntilScheduled(cluster, nap, nowMs);
+    }
+
+    /**
+     * Peers' status is fetched only when a decision depends on it: the leader race (no leader), or a
+     * leader with a switchover request that is due.
+     */
+    private boolean needsPeers(Cluster cluster, long now) {
+        if (cluster.leader() == null) {
+            return true;
+        }
+        Failover f = cluster.failover();
+        return cluster.leader().name().equals(config.name()) && !f.isEmpty()
+                && (f.scheduledAt() == null || f.scheduledAt().toInstant().toEpochMilli() <= now);
+    }
+
+    /** A scheduled switchover must not wait for the end of a loop_wait nap. */
+    private long napUntilScheduled(Cluster cluster, long napMs, long now) {
+        if (cluster == null || cluster.failover().scheduledAt() == null) {
+            return napMs;
+        }
+        long at = cluster.failover().scheduledAt().toInstant().toEpochMilli();
+        return at > now ? Math.min(napMs, at - now) : napMs;
+    }
+
+    private void applyDynamicConfig(Cluster cluster) {
+        if (cluster == null || cluster.config() == null || cluster.config().value().isEmpty()) {
+            if (appliedConfigMzxid == -1) {
+                appliedConfigMzxid = 0;
+                applyToDatabase(bootstrapConfig);
+            }
+            return;
+        }
+        if (cluster.config().mzxid() == appliedConfigMzxid) {
+            return;
+        }
+        DynamicConfig next = DynamicConfig.fromMap(cluster.config().value());
+        next.warnings().forEach(w -> log.warn("[{}] {}", config.name(), w));
+        if (next.ttl() != dynamic.ttl() || next.loopWait() != dynamic.loopWait()
+                || next.retryTimeout() != dynamic.retryTimeout()) {
+            dcs.reconfigure(next.ttl(), next.loopWait(), next.retryTimeout());
+        }
+        dynamic = next;
+        appliedConfigMzxid = cluster.config().mzxid();
+        applyToDatabase(next);
+    }
+
+    private void applyToDatabase(DynamicConfig dc) {
+        try {
+            db.applyDynamicConfig(dc);
+        } catch (DbException e) {
+            log.warn("[{}] could not apply the dynamic configuration: {}", config.name(), e.getMessage());
+        }
+    }
+
+    /** Whether we hold the lock after acting: the view's answer, changed by a lock decision that succeeded. */
+    static boolean holdsLockAfter(ClusterView view, Decision decision, Outcome outcome) {
+        if (!outcome.ok()) {
+            return view.holdsLock();
+        }
+        if (decision instanceof Decision.AcquireLock) {
+            return true;
+        }
+        if (decision instanceof Decision.ReleaseLock || (decision instanceof Decision.Demote d
+                && (d.mode() == Decision.DemoteMode.IMMEDIATE || d.mode() == Decision.DemoteMode.GRACEFUL))) {
+            return false;
+        }
+        return view.holdsLock();
+    }
+
+    private void publish(ClusterView view, LocalState local, boolean holdsLock) {
+        if (view.dcsOk()) {
+            try {
+                dcs.touchMember(memberData(local));
+                if (holdsLock && local.isRunningPrimary() && local.walPosition() != null) {
+                    dcs.writeStatus(new ClusterStatus(local.walPosition(), Map.of()));
+                }
+            } catch (DcsException e) {
+                log.warn("[{}] could not publish the member key: {}", config.name(), e.getMessage());
+            }
+        }
+        long now = System.currentTimeMillis();
+        snapshot.set(new StatusSnapshot(config.scope(), config.name(), Version.VERSION, local, holdsLock,
+                holdsLock ? now + dynamic.ttl() * 1000L : 0, lastCluster, dcsLastSeenMs, dynamic, config.tags(),
+                local.systemId(), now + dynamic.loopWait() * 1000L, now));
+    }
+
+    MemberData memberData(LocalState local) {
+        Role role;
+        if (local.isRunningPrimary()) {
+            role = Role.PRIMARY;
+        } else if (local.dataDirEmpty()) {
+            role = Role.UNINITIALIZED;
+        } else {
+            role = Role.REPLICA;
+        }
+        PgState state = local.dataDirEmpty() && longActions.status().isRunning()
+                ? ("clone".equals(longActions.status().running()) ? PgState.CREATING_REPLICA : PgState.INITIALIZING)
+                : local.state();
+        boolean running = local.isRunning();
+        return new MemberData(config.postgresql().connUrl(), apiUrl(), state, role, Version.VERSION,
+                effectiveTags(), running ? local.walPosition() : null, running ? local.timeline() : null,
+                dynamic.pause());
+    }
+
+    private String apiUrl() {
+        return "http://" + config.restapi().connectAddress() + "/patroni";
+    }
+
+    /** Tags as published: boolean tags that are false are dropped (Patroni). */
+    private Map<String, Object> effectiveTags() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        config.tags().forEach((k, v) -> {
+            if (!(v instanceof Boolean b) || b) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Stops the loop and shuts down like Patroni: stop PostgreSQL (unless paused), then give up the
+     * lock, so that no two members can accept writes; the member key vanishes with the session.
+     */
+    public void stop() {
+        stopping = true;
+        wakeup();
+    }
+
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    /** Called after {@link #run()} returned: the clean-shutdown sequence. */
+    public void shutdown() {
+        longActions.close();
+        if (!dynamic.pause()) {
+            try {
+                db.stop(StopMode.FAST);
+            } catch (DbException e) {
+                log.error("[{}] could not stop PostgreSQL on shutdown: {}", config.name(), e.getMessage());
+            }
+            try {
+                dcs.releaseLeader();
+            } catch (DcsException e) {
+                log.warn("[{}] could not release the leader key on shutdown: {}", config.name(), e.getMessage());
+            }
+        }
+        db.close();
+        dcs.close();
+    }
+}

@@ -1,0 +1,98 @@
+package io.has.ha;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.has.cluster.Member;
+import io.has.util.Threads;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Fetches peers' {@code GET /patroni} in parallel with a hard deadline (2 s, like Patroni). A peer
+ * that does not answer in time is reported unreachable, never waited for.
+ */
+public final class PeerProber {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .executor(Executors.newFixedThreadPool(4, Threads.factory("peer-probe")))
+            .build();
+
+    /** Probes every member in {@code peers}; returns one status per member name. */
+    public Map<String, PeerStatus> probe(List<Member> peers) {
+        Map<String, CompletableFuture<PeerStatus>> pending = new HashMap<>();
+        for (Member m : peers) {
+            pending.put(m.name(), fetch(m));
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos() + 200_000_000L;
+        Map<String, PeerStatus> out = new HashMap<>();
+        for (Map.Entry<String, CompletableFuture<PeerStatus>> e : pending.entrySet()) {
+            long left = Math.max(1, deadline - System.nanoTime());
+            try {
+                out.put(e.getKey(), e.getValue().get(left, TimeUnit.NANOSECONDS));
+            } catch (TimeoutException ex) {
+                e.getValue().cancel(true);
+                out.put(e.getKey(), PeerStatus.unreachable(e.getKey(), "no answer within " + TIMEOUT.toSeconds() + " s"));
+            } catch (ExecutionException ex) {
+                out.put(e.getKey(), PeerStatus.unreachable(e.getKey(), String.valueOf(ex.getCause())));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                out.put(e.getKey(), PeerStatus.unreachable(e.getKey(), "interrupted"));
+            }
+        }
+        return out;
+    }
+
+    private CompletableFuture<PeerStatus> fetch(Member m) {
+        String url = m.data().apiUrl();
+        if (url == null) {
+            return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name(), "no api_url"));
+        }
+        HttpRequest req;
+        try {
+            req = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build();
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name(), "bad api_url " + url));
+        }
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> parse(m.name(), r.body()))
+                .exceptionally(e -> PeerStatus.unreachable(m.name(), String.valueOf(e.getCause() != null ? e.getCause() : e)));
+    }
+
+    /** Interprets a {@code /patroni} document the way Patroni's leader race does. */
+    static PeerStatus parse(String name, String body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            JsonNode xlog = n.path("xlog");
+            if (!xlog.isObject()) {
+                return PeerStatus.unreachable(name, "no xlog in /patroni");
+            }
+            String role = n.path("role").asText("");
+            long location = xlog.path("location").asLong(0);
+            boolean primary = location != 0 || role.equals("primary") || role.equals("master");
+            long wal = primary ? location
+                    : Math.max(xlog.path("received_location").asLong(0), xlog.path("replayed_location").asLong(0));
+            JsonNode tags = n.path("tags");
+            boolean nofailover = tags.path("nofailover").asBoolean(false);
+            Integer tl = n.has("timeline") ? n.get("timeline").asInt() : null;
+            return new PeerStatus(name, true, !primary, wal, nofailover, n.path("watchdog_failed").asBoolean(false),
+                    tl, null);
+        } catch (Exception e) {
+            return PeerStatus.unreachable(name, "unparsable /patroni: " + e.getMessage());
+        }
+    }
+}

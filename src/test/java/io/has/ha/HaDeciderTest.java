@@ -1,0 +1,334 @@
+package io.has.ha;
+
+import static io.has.ha.Views.bootstrapInProgress;
+import static io.has.ha.Views.emptyCluster;
+import static io.has.ha.Views.emptyDataDir;
+import static io.has.ha.Views.ledBy;
+import static io.has.ha.Views.pgAddress;
+import static io.has.ha.Views.runningPrimary;
+import static io.has.ha.Views.runningReplica;
+import static io.has.ha.Views.starting;
+import static io.has.ha.Views.stopped;
+import static io.has.ha.Views.unlocked;
+import static io.has.ha.Views.view;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.has.cluster.HistoryEntry;
+import io.has.ha.Decision.AcquireLock;
+import io.has.ha.Decision.BootstrapCluster;
+import io.has.ha.Decision.CloneReplica;
+import io.has.ha.Decision.Demote;
+import io.has.ha.Decision.DemoteMode;
+import io.has.ha.Decision.Follow;
+import io.has.ha.Decision.Lead;
+import io.has.ha.Decision.NoAction;
+import io.has.ha.Decision.Promote;
+import io.has.ha.Decision.Reinitialize;
+import io.has.ha.Decision.ReleaseLock;
+import io.has.ha.Decision.Rewind;
+import io.has.ha.Decision.StartPostgres;
+import io.has.ha.Decision.WaitLongAction;
+import io.has.ha.Decision.WriteInitialize;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class HaDeciderTest {
+
+    @Nested
+    class Bootstrap {
+        @Test
+        void emptyDataDirAndNoInitializeKeyRacesToBootstrap() {
+            assertInstanceOf(BootstrapCluster.class, view("pg1", emptyCluster(), emptyDataDir()).decide());
+        }
+
+        @Test
+        void emptyDataDirWhileAnotherMemberBootstrapsWaits() {
+            Decision d = view("pg2", bootstrapInProgress(), emptyDataDir()).decide();
+            assertEquals(new NoAction("waiting for leader to bootstrap"), d);
+        }
+
+        @Test
+        void nofailoverMemberNeverBootstraps() {
+            Decision d = view("pg1", emptyCluster(), emptyDataDir()).tag("nofailover", true).decide();
+            assertInstanceOf(NoAction.class, d);
+        }
+
+        @Test
+        void emptyDataDirWithRunningLeaderClonesFromIt() {
+            Decision d = view("pg2", ledBy("pg1", 100, 1), emptyDataDir()).decide();
+            CloneReplica c = assertInstanceOf(CloneReplica.class, d);
+            assertEquals("pg1", c.source().memberName());
+            assertEquals(pgAddress(1), c.source().address());
+        }
+
+        @Test
+        void lockHolderWithEmptyDataDirReleasesTheLock() {
+            assertInstanceOf(ReleaseLock.class, view("pg1", ledBy("pg1", 100, 1), emptyDataDir()).decide());
+        }
+
+        @Test
+        void dataButNoInitializeKeyInUnlockedClusterWritesTheSystemId() {
+            Decision d = view("pg1", Views.withInitialize(unlocked(100, 1), null), runningReplica(100, 1, null))
+                    .decide();
+            assertEquals(new WriteInitialize(Views.SYSID), d);
+        }
+
+        @Test
+        void systemIdMismatchTouchesNothing() {
+            Decision d = view("pg2", Views.withInitialize(ledBy("pg1", 100, 1), "1234567890123"),
+                    runningReplica(100, 1, pgAddress(1))).decide();
+            NoAction n = assertInstanceOf(NoAction.class, d);
+            assertTrue(n.reason().startsWith("system ID mismatch"), n.reason());
+        }
+    }
+
+    @Nested
+    class Leader {
+        @Test
+        void lockHolderRunningAsPrimaryKeepsLeadingAndKeepsSlotsForTheOthers() {
+            Lead l = assertInstanceOf(Lead.class, view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).decide());
+            assertEquals("no action. I am (pg1), the leader with the lock", l.describe());
+            assertEquals(Set.of("pg2", "pg3"), l.slots());
+            assertNull(l.writeInitialize());
+            assertNull(l.writeConfig());
+        }
+
+        @Test
+        void withoutUseSlotsTheLeaderLeavesSlotsAlone() {
+            Lead l = assertInstanceOf(Lead.class,
+                    view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).pg("use_slots", false).decide());
+            assertNull(l.slots());
+        }
+
+        @Test
+        void lockHolderRunningAsReplicaPromotesAndRecordsTheTimelineItLeaves() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), runningReplica(4242, 1, null)).decide();
+            Promote p = assertInstanceOf(Promote.class, d);
+            HistoryEntry e = p.history().get(0);
+            assertEquals(1, e.timeline());
+            assertEquals(4242, e.lsn());
+            assertEquals("pg1", e.newLeader());
+            assertEquals("2026-11-21T19:00:00.000000+00:00", e.timestamp());
+        }
+
+        @Test
+        void historyIsTrimmedToMaxTimelinesHistory() {
+            List<HistoryEntry> h = List.of(new HistoryEntry(1, 1, "r", "t", "a"), new HistoryEntry(2, 2, "r", "t", "b"));
+            Decision d = view("pg1", Views.withHistory(ledBy("pg1", 100, 3), h), runningReplica(300, 3, null))
+                    .dcs("max_timelines_history", 2).decide();
+            Promote p = assertInstanceOf(Promote.class, d);
+            assertEquals(List.of(2, 3), p.history().stream().map(HistoryEntry::timeline).toList());
+        }
+
+        @Test
+        void crashedPrimaryHoldingTheLockIsRestartedAsPrimary() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), stopped(true, 1)).decide();
+            assertEquals(new StartPostgres(false, null, "starting primary after failure"), d);
+        }
+
+        @Test
+        void crashedPrimaryWithPrimaryStartTimeoutZeroReleasesTheLockAtOnce() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), stopped(true, 1)).dcs("primary_start_timeout", 0).decide();
+            assertInstanceOf(ReleaseLock.class, d);
+        }
+
+        @Test
+        void crashedPrimaryThatStaysDownLongerThanPrimaryStartTimeoutReleasesTheLock() {
+            ClusterView v = view("pg1", ledBy("pg1", 100, 1), stopped(true, 1)).dcs("primary_start_timeout", 60).build();
+            LoopMemory crashedLongAgo = LoopMemory.INITIAL.withCrashedSince(Views.NOW - 61_000);
+            assertInstanceOf(ReleaseLock.class, HaDecider.decide(v, crashedLongAgo).decision());
+            LoopMemory crashedRecently = LoopMemory.INITIAL.withCrashedSince(Views.NOW - 10_000);
+            assertInstanceOf(StartPostgres.class, HaDecider.decide(v, crashedRecently).decision());
+        }
+
+        @Test
+        void crashTimeIsRememberedAcrossCycles() {
+            ClusterView v = view("pg1", ledBy("pg1", 100, 1), stopped(true, 1)).build();
+            LoopMemory m = HaDecider.decide(v, LoopMemory.INITIAL).memory();
+            assertEquals(Views.NOW, m.crashedSinceMs());
+            ClusterView healthy = view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).build();
+            assertEquals(0, HaDecider.decide(healthy, m).memory().crashedSinceMs());
+        }
+
+        @Test
+        void longActionWhileHoldingTheLockKeepsTheLock() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), stopped(true, 1))
+                    .longAction(new LongActionStatus("starting", null, true, null)).decide();
+            assertEquals(new WaitLongAction("starting", true), d);
+            assertEquals("updated leader lock during starting", d.describe());
+        }
+
+        @Test
+        void leaderWritesMissingConfigAndHistory() {
+            var c = ledBy("pg1", 100, 1);
+            c = new io.has.cluster.Cluster(c.initialize(), null, c.leader(), c.members(), c.failover(), c.sync(), null,
+                    c.status());
+            Lead l = assertInstanceOf(Lead.class, view("pg1", c, runningPrimary(100, 1)).decide());
+            assertEquals(java.util.Map.of("ttl", 30), l.writeConfig());
+            assertEquals(List.of(), l.history());
+        }
+    }
+
+    @Nested
+    class LeaderRace {
+        @Test
+        void healthiestReplicaTakesTheLockAndPromotes() {
+            Decision d = view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1)))
+                    .peer("pg3", true, 90).unreachablePeer("pg1").decide();
+            AcquireLock a = assertInstanceOf(AcquireLock.class, d);
+            assertTrue(a.promote());
+            assertEquals("promoted self to leader by acquiring session lock (not candidates, unreachable: pg1)",
+                    a.describe());
+        }
+
+        @Test
+        void replicaBehindAPeerDoesNotRace() {
+            Decision d = view("pg2", unlocked(100, 1), runningReplica(90, 1, pgAddress(1)))
+                    .peer("pg3", true, 100).unreachablePeer("pg1").decide();
+            NoAction n = assertInstanceOf(NoAction.class, d);
+            assertTrue(n.reason().contains("pg3 has a more advanced wal position"), n.reason());
+        }
+
+        @Test
+        void replicaDoesNotRaceWhileAPrimaryIsStillAlive() {
+            Decision d = view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1)))
+                    .peer("pg1", false, 100).peer("pg3", true, 100).decide();
+            NoAction n = assertInstanceOf(NoAction.class, d);
+            assertTrue(n.reason().contains("primary (pg1) is still alive"), n.reason());
+        }
+
+        @Test
+        void unreachablePeersAreNotCandidates() {
+            Decision d = view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1)))
+                    .unreachablePeer("pg1").unreachablePeer("pg3").decide();
+            assertInstanceOf(AcquireLock.class, d);
+        }
+
+        @Test
+        void replicaLaggingMoreThanMaximumLagOnFailoverDoesNotRace() {
+            Decision d = view("pg2", unlocked(10_000_000, 1), runningReplica(100, 1, pgAddress(1)))
+                    .unreachablePeer("pg1").unreachablePeer("pg3").decide();
+            NoAction n = assertInstanceOf(NoAction.class, d);
+            assertTrue(n.reason().contains("maximum_lag_on_failover"), n.reason());
+        }
+
+        @Test
+        void nofailoverReplicaNeverRaces() {
+            Decision d = view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1))).tag("nofailover", true)
+                    .unreachablePeer("pg1").unreachablePeer("pg3").decide();
+            assertInstanceOf(NoAction.class, d);
+        }
+
+        @Test
+        void failoverPriorityBreaksTiesOnEqualWalPosition() {
+            var c = unlocked(100, 1);
+            var members = new java.util.ArrayList<>(c.members());
+            members.set(2, Views.member("pg3", 3, io.has.cluster.Role.REPLICA, 100, 1,
+                    java.util.Map.of("failover_priority", 5)));
+            c = new io.has.cluster.Cluster(c.initialize(), c.config(), null, members, c.failover(), c.sync(),
+                    c.history(), c.status());
+            Decision d = view("pg2", c, runningReplica(100, 1, pgAddress(1))).peer("pg3", true, 100)
+                    .unreachablePeer("pg1").decide();
+            assertInstanceOf(NoAction.class, d);
+        }
+
+        @Test
+        void runningPrimaryWithoutLockTakesItBack() {
+            AcquireLock a = assertInstanceOf(AcquireLock.class,
+                    view("pg1", unlocked(100, 1), runningPrimary(100, 1)).peer("pg2", true, 100).decide());
+            assertTrue(!a.promote());
+        }
+    }
+
+    @Nested
+    class Follower {
+        @Test
+        void primaryThatSeesAnotherLeaderDemotesImmediately() {
+            Decision d = view("pg2", ledBy("pg1", 100, 2), runningPrimary(100, 1)).decide();
+            assertEquals(DemoteMode.IMMEDIATE_NOLOCK, assertInstanceOf(Demote.class, d).mode());
+        }
+
+        @Test
+        void replicaStreamingFromTheWrongPlaceFollowsTheNewLeader() {
+            Decision d = view("pg2", ledBy("pg3", 100, 2), runningReplica(100, 1, pgAddress(1))).decide();
+            Follow f = assertInstanceOf(Follow.class, d);
+            assertEquals(pgAddress(3), f.upstream().address());
+        }
+
+        @Test
+        void replicaFollowingTheLeaderDoesNothing() {
+            Decision d = view("pg2", ledBy("pg1", 100, 1), runningReplica(100, 1, pgAddress(1))).decide();
+            assertEquals(new NoAction("no action. I am (pg2), a secondary, and following a leader (pg1)"), d);
+        }
+
+        @Test
+        void stoppedReplicaStartsFollowingTheLeader() {
+            StartPostgres s = assertInstanceOf(StartPostgres.class,
+                    view("pg2", ledBy("pg1", 100, 1), stopped(false, 1)).decide());
+            assertTrue(s.standby());
+            assertEquals(pgAddress(1), s.upstream().address());
+        }
+
+        @Test
+        void startingServerIsLeftAlone() {
+            assertEquals(new NoAction("postgres is starting"),
+                    view("pg2", ledBy("pg1", 100, 1), starting()).decide());
+        }
+    }
+
+    @Nested
+    class Rejoin {
+        @Test
+        void oldPrimaryBehindANewTimelineIsRewound() {
+            Rewind r = assertInstanceOf(Rewind.class, view("pg1", ledBy("pg2", 100, 2), stopped(true, 1)).decide());
+            assertEquals("pg2", r.source().memberName());
+        }
+
+        @Test
+        void oldPrimaryIsReclonedWhenUsePgRewindIsOff() {
+            Decision d = view("pg1", ledBy("pg2", 100, 2), stopped(true, 1)).pg("use_pg_rewind", false).decide();
+            assertInstanceOf(Reinitialize.class, d);
+        }
+
+        @Test
+        void oldPrimaryIsReclonedAfterAFailedRewind() {
+            Decision d = view("pg1", ledBy("pg2", 100, 2), stopped(true, 1))
+                    .longAction(new LongActionStatus(null, "rewind", false, "pg_rewind failed")).decide();
+            assertInstanceOf(Reinitialize.class, d);
+        }
+
+        @Test
+        void oldPrimaryOnTheLeadersTimelineJustStartsAsAReplica() {
+            Decision d = view("pg1", ledBy("pg2", 100, 2), stopped(true, 2)).decide();
+            assertInstanceOf(StartPostgres.class, d);
+        }
+    }
+
+    @Nested
+    class DcsOutage {
+        @Test
+        void primaryDemotesWhenTheDcsIsUnreachable() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).dcsDown().decide();
+            assertEquals(new Demote(DemoteMode.OFFLINE, "demoted self because DCS is not accessible and I was a leader"), d);
+        }
+
+        @Test
+        void replicaKeepsStreamingWhenTheDcsIsUnreachable() {
+            Decision d = view("pg2", ledBy("pg1", 100, 1), runningReplica(100, 1, pgAddress(1))).dcsDown().decide();
+            assertEquals(new NoAction("DCS is not accessible"), d);
+        }
+
+        @Test
+        void leaderKeyWithMyNameButAnotherSessionIsNotMineSoThePrimaryDemotes() {
+            // pg2's name in the leader key, owned by a live session that is not ours (duplicate member name)
+            Decision d = view("pg2", ledBy("pg2", 100, 1), runningPrimary(100, 1)).decide();
+            Demote dm = assertInstanceOf(Demote.class, d);
+            assertTrue(dm.reason().contains("belongs to another ZooKeeper session"), dm.reason());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.has.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessRunnerTest {
+
+    private final ProcessRunner runner = new ProcessRunner(null, Map.of("HAS_TEST_BASE", "base"));
+
+    @Test
+    void capturesExitCodeOutputAndEnvironment() throws Exception {
+        ProcessResult r = runner.run(List.of("sh", "-c", "echo out:$HAS_TEST_BASE:$EXTRA; echo err >&2; exit 3"),
+                Duration.ofSeconds(10), Map.of("EXTRA", "x"));
+        assertEquals(3, r.exitCode());
+        assertFalse(r.ok());
+        assertEquals("out:base:x\n", r.stdout());
+        assertEquals("err\n", r.stderr());
+        assertTrue(r.describe().contains("exited with 3: err"), r.describe());
+    }
+
+    @Test
+    void keepsOnlyTheTailOfLargeOutput() throws Exception {
+        ProcessResult r = runner.run(List.of("sh", "-c", "head -c 200000 /dev/zero | tr '\\0' a; echo END"),
+                Duration.ofSeconds(10));
+        assertTrue(r.ok());
+        assertEquals(ProcessRunner.OUTPUT_LIMIT, r.stdout().length());
+        assertTrue(r.stdout().endsWith("aEND\n"));
+    }
+
+    @Test
+    void killsTheProcessTreeOnTimeout() throws Exception {
+        long start = System.nanoTime();
+        ProcessResult r = runner.run(List.of("sh", "-c", "sleep 30 & sleep 30; echo never"), Duration.ofMillis(300));
+        assertTrue(r.timedOut());
+        assertEquals(-1, r.exitCode());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
+        assertTrue(r.describe().contains("timed out"));
+    }
+
+    @Test
+    void doesNotWaitForGrandchildrenHoldingNoPipe() throws Exception {
+        // like pg_ctl start: the parent exits while a background child keeps running
+        ProcessResult r = runner.run(List.of("sh", "-c", "(sleep 5 &) ; echo started"), Duration.ofSeconds(4));
+        assertTrue(r.ok(), r.describe());
+        assertEquals("started\n", r.stdout());
+    }
+
+    @Test
+    void runsAsAnotherUserWhenRoot(@TempDir Path dir) throws Exception {
+        assumeTrue(ProcessRunner.isRoot(), "not running as root");
+        assumeTrue(Files.exists(Path.of("/usr/sbin/runuser")) || Files.exists(Path.of("/sbin/runuser")), "no runuser");
+        ProcessRunner asPostgres = new ProcessRunner("postgres", Map.of());
+        assertTrue(asPostgres.switchesUser());
+        ProcessResult r = asPostgres.run(List.of("id", "-un"), Duration.ofSeconds(10));
+        assertEquals("postgres\n", r.stdout(), r.describe());
+        Path f = Files.createFile(dir.resolve("owned"));
+        asPostgres.chown(f);
+        assertEquals("postgres", Files.getOwner(f).getName());
+    }
+}
