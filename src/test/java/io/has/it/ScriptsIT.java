@@ -1,0 +1,73 @@
+package io.has.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shell entry points: syntax, and the launchers' jar lookup. */
+class ScriptsIT {
+
+    private static Path basedir() {
+        return Path.of(ClusterHarness.requiredProperty("has.basedir"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scripts/has", "scripts/hasctl", "scripts/demo", "scripts/test", ".ci/run"})
+    void isExecutableBashWithValidSyntax(String script) throws Exception {
+        Path p = basedir().resolve(script);
+        assertTrue(Files.isExecutable(p), script + " is executable");
+        assertTrue(Files.readString(p).startsWith("#!/usr/bin/env bash\n"), script + " starts with a bash shebang");
+        Commands.Result r = Commands.run(Duration.ofSeconds(30), "bash", "-n", p.toString());
+        assertEquals(0, r.exit(), "bash -n " + script + ":\n" + r.output());
+    }
+
+    @Test
+    void launchersExecJavaWithTheJarAndDefaultOptions(@TempDir Path tmp) throws Exception {
+        // a stand-in for java that reports its parent and its arguments
+        Path fakeJava = tmp.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho \"ppid=$PPID\"\nfor a in \"$@\"; do echo \"arg=$a\"; done\n");
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String jar = ClusterHarness.requiredProperty("has.jar");
+        Map<String, String> env = Map.of("HAS_JAR", jar, "JAVA", fakeJava.toString());
+        String self = "ppid=" + ProcessHandle.current().pid();
+
+        Commands.Result has = Commands.run(Duration.ofSeconds(30), env,
+                List.of(basedir().resolve("scripts/has").toString(), "/etc/has/pg1.yml"));
+        assertEquals(0, has.exit(), has.output());
+        // exec: the JVM replaces the launcher, so signals sent to the launcher's pid reach it
+        assertTrue(has.stdout().startsWith(self + "\n"), "scripts/has must exec java:\n" + has.output());
+        assertTrue(has.stdout().contains("arg=-Xmx64m\narg=-XX:+UseSerialGC\narg=-XX:TieredStopAtLevel=1\narg=-Xss512k\n"
+                + "arg=-jar\narg=" + jar + "\narg=/etc/has/pg1.yml\n"), has.output());
+
+        Commands.Result ctl = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", jar, "JAVA",
+                fakeJava.toString(), "JAVA_OPTS", "-Xmx32m"), List.of(basedir().resolve("scripts/hasctl").toString(),
+                "-c", "pg1.yml", "list"));
+        assertEquals(0, ctl.exit(), ctl.output());
+        assertTrue(ctl.stdout().startsWith(self + "\n"), "scripts/hasctl must exec java:\n" + ctl.output());
+        assertTrue(ctl.stdout().contains("arg=-Xmx32m\narg=-cp\narg=" + jar + "\narg=io.has.ctl.HasCtl\n"
+                + "arg=-c\narg=pg1.yml\narg=list\n"), ctl.output());
+
+        Commands.Result missing = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", "/nonexistent/has.jar"),
+                List.of(basedir().resolve("scripts/has").toString(), "x.yml"));
+        assertEquals(1, missing.exit(), missing.output());
+        assertTrue(missing.output().contains("HAS_JAR=/nonexistent/has.jar is not readable"), missing.output());
+    }
+
+    @Test
+    void demoRejectsUnknownArguments() throws Exception {
+        Commands.Result r = Commands.run(Duration.ofSeconds(30), basedir().resolve("scripts/demo").toString(),
+                "--no-such-option");
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.output().contains("unknown argument"), r.output());
+    }
+}
