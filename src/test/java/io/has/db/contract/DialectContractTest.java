@@ -148,7 +148,10 @@ abstract class DialectContractTest {
         assertEquals(effective.get("max_connections"), cmdline.get("max_connections"));
         assertEquals(effective.get("wal_level"), cmdline.get("wal_level"));
         assertFalse(cmdline.containsKey("shared_buffers"), "only controlled parameters go on the command line");
-        List<String> start = dialect().startCommand(DATA, LOG, 60, false, Map.of("port", "5432", "x", "it's"));
+        Map<String, String> two = new java.util.LinkedHashMap<>();
+        two.put("port", "5432");
+        two.put("x", "it's");
+        List<String> start = dialect().startCommand(DATA, LOG, 60, false, two);
         assertEquals("-o", start.get(start.size() - 2));
         assertEquals("-c 'port=5432' -c 'x=it'\\''s'", start.get(start.size() - 1));
     }
