@@ -1,7 +1,7 @@
 package io.has.action;
 
 import io.has.cluster.Failover;
-import io.has.cluster.HistoryEntry;
+import io.has.cluster.SyncState;
 import io.has.db.DbException;
 import io.has.db.LocalDatabase;
 import io.has.db.StopMode;
@@ -10,6 +10,7 @@ import io.has.dcs.Dcs;
 import io.has.dcs.DcsException;
 import io.has.ha.ClusterView;
 import io.has.ha.Decision;
+import io.has.ha.SyncPlanner;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,13 +94,12 @@ public final class ActionExecutor {
                 dcs.setFailover(Failover.NONE, -1);
             }
             if (a.promote()) {
-                promote(a.history());
+                return promote(a.sync());
             }
             return Outcome.DONE;
         }
         if (decision instanceof Decision.Promote p) {
-            promote(p.history());
-            return Outcome.DONE;
+            return promote(p.sync());
         }
         if (decision instanceof Decision.Lead l) {
             lead(l);
@@ -107,6 +107,12 @@ public final class ActionExecutor {
         }
         if (decision instanceof Decision.Demote d) {
             demote(d.mode());
+            return Outcome.DONE;
+        }
+        if (decision instanceof Decision.ClearFailover cf) {
+            if (!dcs.setFailover(Failover.NONE, cf.version())) {
+                return Outcome.failed("could not clear the failover key: it changed meanwhile");
+            }
             return Outcome.DONE;
         }
         if (decision instanceof Decision.ReleaseLock) {
@@ -159,11 +165,16 @@ public final class ActionExecutor {
         db.start(true, source);
     }
 
-    private void promote(List<HistoryEntry> history) throws DbException, DcsException {
-        db.promote();
-        if (history != null) {
-            dcs.writeHistory(history);
+    private Outcome promote(Decision.PromoteSync sync) throws DbException, DcsException {
+        if (sync != null) {
+            if (!dcs.setSync(new SyncState(member, List.of(), sync.version()), sync.version())) {
+                return Outcome.failed("Postponing promotion because synchronous replication state was updated by"
+                        + " somebody else");
+            }
+            db.setSynchronousStandbys(sync.strict() ? null : List.of(), 1);
         }
+        db.promote();
+        return Outcome.DONE;
     }
 
     private void lead(Decision.Lead l) throws DcsException, DbException {
@@ -176,15 +187,47 @@ public final class ActionExecutor {
         if (l.history() != null) {
             dcs.writeHistory(l.history());
         }
+        if (l.sync() != null) {
+            applySync(l.sync());
+        }
         if (l.slots() != null && !l.slots().equals(slotsDone)) {
             db.syncReplicationSlots(l.slots());
             slotsDone = Set.copyOf(l.slots());
         }
     }
 
+    /**
+     * The sync key protocol: narrow the key, then set synchronous_standby_names, then widen the key
+     * to what PostgreSQL confirmed. A lost compare-and-set stops here; the next cycle plans again.
+     */
+    private void applySync(SyncPlanner.Plan plan) throws DcsException, DbException {
+        int version = -2;
+        if (plan.keyBefore() != null) {
+            SyncState k = plan.keyBefore();
+            if (!dcs.setSync(k, k.version())) {
+                throw new DcsException("Synchronous replication key updated by someone else");
+            }
+            version = k.version() + 1;
+        }
+        db.setSynchronousStandbys(plan.names(), plan.count());
+        if (plan.keyAfter() != null) {
+            SyncState k = plan.keyAfter();
+            int v = version == -2 ? k.version() : version;
+            if (!dcs.setSync(k, v)) {
+                throw new DcsException("Synchronous replication key updated by someone else");
+            }
+            log.info("[{}] Synchronous standby status assigned to {}", member, k.syncStandby());
+        }
+    }
+
     private void demote(Decision.DemoteMode mode) throws DbException, DcsException {
         slotsDone = null;
         switch (mode) {
+            case GRACEFUL -> {
+                // a clean shutdown sends every WAL record to the standbys before the lock is given up
+                db.stop(StopMode.FAST);
+                dcs.releaseLeader();
+            }
             case OFFLINE -> db.stop(StopMode.FAST);
             case IMMEDIATE_NOLOCK -> db.stop(StopMode.IMMEDIATE);
             case IMMEDIATE -> {

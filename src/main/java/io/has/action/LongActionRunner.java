@@ -42,6 +42,15 @@ public final class LongActionRunner implements AutoCloseable {
      * @return null when started, else the name of the action already running
      */
     public String submit(String name, Body body) {
+        return submit(name, body, ok -> { });
+    }
+
+    /**
+     * Starts {@code body} unless another action runs, and tells {@code done} whether it succeeded.
+     *
+     * @return null when started, else the name of the action already running
+     */
+    public String submit(String name, Body body, java.util.function.Consumer<Boolean> done) {
         LongActionStatus current = status.get();
         if (current.isRunning()) {
             return current.running();
@@ -63,6 +72,7 @@ public final class LongActionRunner implements AutoCloseable {
                 log.error("[{}] {} failed: {}", member, name, error);
             } finally {
                 status.set(new LongActionStatus(null, name, ok, error));
+                done.accept(ok);
                 onDone.run();
             }
         });

@@ -1,6 +1,8 @@
 package io.has.api;
 
 import io.has.db.LocalState;
+import io.has.metrics.HasMetrics;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +24,14 @@ public final class MetricsWriter {
      * are empty.
      */
     public static String write(StatusSnapshot s) {
+        return write(s, null);
+    }
+
+    /**
+     * Patroni's metrics followed by HAS's own ({@link HasMetrics}); {@code control} may be null (no
+     * decision log or DCS state yet: those values are 0).
+     */
+    public static String write(StatusSnapshot s, NodeControl control) {
         NodeStatus node = NodeStatus.of(s);
         Map<String, Object> doc = StatusDocument.build(s);
         LocalState local = s == null || s.local() == null ? LocalState.unknown() : s.local();
@@ -73,6 +83,10 @@ public final class MetricsWriter {
         out.metric("patroni_pending_restart", "Value is 1 if the node needs a restart, 0 otherwise.", "gauge", "0");
         out.metric("patroni_is_paused", "Value is 1 if auto failover is disabled, 0 otherwise.", "gauge",
                 flag(s != null && s.config() != null && s.paused()));
+        String pairs = labels.substring(1, labels.length() - 1);
+        HasMetrics.Inputs in = new HasMetrics.Inputs(control == null ? List.of() : control.decisions(),
+                control != null && control.dcs() != null && control.dcs().isConnected(), null, null, null, null);
+        b.append(HasMetrics.write(in, pairs));
         return b.toString();
     }
 

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -21,19 +19,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes every request, Patroni style: {@code <METHOD>_<first path segment>} when such a handler
  * exists, else GET/HEAD/OPTIONS fall back to the generic health check on the full path and anything
- * else gets 501. Every handler answers from the latest {@link StatusSnapshot} only, with no I/O, so all
- * of them run directly on the IO thread (STYLE §6 item 18: nothing here touches ZooKeeper or JDBC).
+ * else gets 501. GET handlers answer from the latest {@link StatusSnapshot} (and the in-memory decision
+ * log) only, with no I/O, so they run directly on the IO thread; unsafe endpoints go to
+ * {@link Management}, which runs them on the worker pool (STYLE §6 item 18).
  */
 final class RestHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestHandler.class);
-    private static final String JSON = "application/json";
-    private static final String HTML = "text/html;charset=utf-8";
     static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final Supplier<StatusSnapshot> snapshots;
     private final LongSupplier wallClockMs;
     private final long startedMs;
+    private final NodeControl control;
+    private final Management management;
 
     /** Serialised status document of the last snapshot seen: health checks are polled far more often than cycles run. */
     private volatile CachedDocument cached;
@@ -41,10 +40,12 @@ final class RestHandler implements HttpHandler {
     private record CachedDocument(StatusSnapshot snapshot, byte[] json) {
     }
 
-    RestHandler(Supplier<StatusSnapshot> snapshots, LongSupplier wallClockMs) {
+    RestHandler(Supplier<StatusSnapshot> snapshots, LongSupplier wallClockMs, NodeControl control, Management management) {
         this.snapshots = snapshots;
         this.wallClockMs = wallClockMs;
         this.startedMs = wallClockMs.getAsLong();
+        this.control = control;
+        this.management = management;
     }
 
     @Override
@@ -55,7 +56,8 @@ final class RestHandler implements HttpHandler {
             LOG.warn("REST {} {} failed; answering 500 (this is a bug, please report it)",
                     ex.getRequestMethod(), ex.getRequestPath(), e);
             if (!ex.isResponseStarted()) {
-                sendError(ex, StatusCodes.INTERNAL_SERVER_ERROR, "Server got itself in trouble");
+                Responses.error(ex, StatusCodes.INTERNAL_SERVER_ERROR, "Server got itself in trouble",
+                        "Internal Server Error");
             }
         }
     }
@@ -66,38 +68,47 @@ final class RestHandler implements HttpHandler {
         StatusSnapshot s = snapshots.get();
         long now = wallClockMs.getAsLong();
         switch (method) {
-            case "HEAD", "OPTIONS" -> statusOnly(ex, HealthChecks.statusCode(s, path, query(ex), now));
+            case "HEAD", "OPTIONS" -> Responses.statusOnly(ex, HealthChecks.statusCode(s, path, query(ex), now));
             case "GET" -> get(ex, s, path, now);
-            default -> sendError(ex, StatusCodes.NOT_IMPLEMENTED,
-                    "Unsupported method ('" + method + "')", "Server does not support this operation");
+            default -> {
+                Management.Endpoint e = management.find(method, firstSegment(path));
+                if (e != null) {
+                    management.dispatch(ex, e);
+                } else {
+                    Responses.error(ex, StatusCodes.NOT_IMPLEMENTED, "Unsupported method ('" + method + "')",
+                            "Server does not support this operation");
+                }
+            }
         }
     }
 
     private void get(HttpServerExchange ex, StatusSnapshot s, String path, long now) {
         switch (firstSegment(path)) {
-            case "patroni" -> sendJson(ex, 200, statusDocument(s));
-            case "liveness" -> statusOnly(ex, HealthChecks.liveness(s, now, startedMs));
-            case "readiness" -> statusOnly(ex, HealthChecks.readiness(s, now));
+            case "patroni" -> Responses.json(ex, 200, statusDocument(s));
+            case "liveness" -> Responses.statusOnly(ex, HealthChecks.liveness(s, now, startedMs));
+            case "readiness" -> Responses.statusOnly(ex, HealthChecks.readiness(s, now));
             case "cluster" -> {
                 if (s == null || s.cluster() == null) {
-                    sendJson(ex, 503, json(Map.of("members", List.of())));
+                    Responses.json(ex, 503, json(Map.of("members", List.of())));
                 } else {
-                    sendJson(ex, 200, json(ClusterDocument.cluster(s.cluster(), s.config() != null && s.paused())));
+                    Responses.json(ex, 200, json(ClusterDocument.cluster(s.cluster(), s.config() != null && s.paused())));
                 }
             }
-            case "history" -> sendJson(ex, s == null || s.cluster() == null ? 503 : 200,
+            case "history" -> Responses.json(ex, s == null || s.cluster() == null ? 503 : 200,
                     json(ClusterDocument.history(s == null ? null : s.cluster())));
             case "config" -> {
                 if (s == null || s.cluster() == null || s.cluster().config() == null) {
-                    sendError(ex, StatusCodes.BAD_GATEWAY, "Bad Gateway",
+                    Responses.error(ex, StatusCodes.BAD_GATEWAY, "Bad Gateway",
                             "Invalid responses from another server/proxy");
                 } else {
-                    sendJson(ex, 200, json(s.cluster().config().value()));
+                    Responses.json(ex, 200, json(s.cluster().config().value()));
                 }
             }
-            case "metrics" -> send(ex, 200, MetricsWriter.CONTENT_TYPE,
-                    MetricsWriter.write(s).getBytes(StandardCharsets.UTF_8));
-            default -> sendJson(ex, HealthChecks.statusCode(s, path, query(ex), now), statusDocument(s));
+            case "decisions" -> Responses.json(ex, 200,
+                    json(DecisionsDocument.build(control == null ? List.of() : control.decisions())));
+            case "metrics" -> Responses.send(ex, 200, MetricsWriter.CONTENT_TYPE,
+                    MetricsWriter.write(s, control).getBytes(StandardCharsets.UTF_8));
+            default -> Responses.json(ex, HealthChecks.statusCode(s, path, query(ex), now), statusDocument(s));
         }
     }
 
@@ -137,42 +148,5 @@ final class RestHandler implements HttpHandler {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise REST document", e);
         }
-    }
-
-    /** HEAD/OPTIONS, /liveness, /readiness: status line and the minimum headers, no body. */
-    private static void statusOnly(HttpServerExchange ex, int code) {
-        ex.setStatusCode(code);
-        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
-        ex.endExchange();
-    }
-
-    private static void sendJson(HttpServerExchange ex, int code, byte[] body) {
-        send(ex, code, JSON, body);
-    }
-
-    private static void send(HttpServerExchange ex, int code, String contentType, byte[] body) {
-        ex.setStatusCode(code);
-        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
-        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
-        ex.getResponseSender().send(ByteBuffer.wrap(body));
-    }
-
-    private static void sendError(HttpServerExchange ex, int code, String message) {
-        sendError(ex, code, message, StatusCodes.getReason(code));
-    }
-
-    /** Python's {@code send_error} page; patronictl looks for the explanation text of a 501. */
-    private static void sendError(HttpServerExchange ex, int code, String message, String explanation) {
-        String body = "<!DOCTYPE HTML>\n<html lang=\"en\">\n    <head>\n        <meta charset=\"utf-8\">\n"
-                + "        <title>Error response</title>\n    </head>\n    <body>\n"
-                + "        <h1>Error response</h1>\n        <p>Error code: " + code + "</p>\n"
-                + "        <p>Message: " + escapeHtml(message) + ".</p>\n"
-                + "        <p>Error code explanation: " + code + " - " + escapeHtml(explanation) + ".</p>\n"
-                + "    </body>\n</html>\n";
-        send(ex, code, HTML, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String escapeHtml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -51,7 +51,7 @@ public final class HasDaemon {
         ZooKeeperDcs dcs = new ZooKeeperDcs(config.zookeeper().connectString(), config.basePath(), config.name(),
                 boot.ttl(), boot.loopWait(), boot.retryTimeout());
         HaLoop loop = new HaLoop(config, dcs, db);
-        RestServer rest = new RestServer(config.restapi(), loop::snapshot);
+        RestServer rest = new RestServer(config, loop::snapshot, loop.control());
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("[{}] received shutdown signal", config.name());

@@ -235,4 +235,60 @@ public interface Dialect {
      * when the server said so, else null.
      */
     PgState stateFromConnectError(SQLException e);
+
+    /**
+     * The value of {@code synchronous_standby_names}: empty for none, {@code *} for "any standby"
+     * (names null: strict synchronous mode without candidates blocks writes), else {@code N ("a","b")}.
+     * PostgreSQL 9.6+ syntax; a dialect with another syntax overrides it.
+     */
+    default String synchronousStandbyNames(List<String> names, int count) {
+        if (names == null) {
+            return "*";
+        }
+        if (names.isEmpty()) {
+            return "";
+        }
+        List<String> quoted = new java.util.ArrayList<>();
+        for (String n : names) {
+            quoted.add('"' + n.replace("\"", "\"\"") + '"');
+        }
+        return names.size() == 1 ? quoted.get(0) : Math.min(count, names.size()) + " (" + String.join(",", quoted) + ")";
+    }
+
+    /**
+     * Parses a timeline history file ({@code <TL>.history}): lines {@code parentTL <tab> LSN <tab>
+     * reason}; comments and blank lines are skipped.
+     */
+    default java.util.List<io.has.cluster.HistoryEntry> parseTimelineHistory(String text) {
+        java.util.List<io.has.cluster.HistoryEntry> out = new java.util.ArrayList<>();
+        for (String line : text.split("\n")) {
+            String l = line.trim();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            String[] parts = l.split("\\s+", 3);
+            if (parts.length < 2) {
+                continue;
+            }
+            try {
+                out.add(new io.has.cluster.HistoryEntry(Integer.parseInt(parts[0]), parseLsn(parts[1]),
+                        parts.length > 2 ? parts[2].trim() : "", null, null));
+            } catch (RuntimeException e) {
+                // a damaged line is skipped: the history key is informational
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The timeline history file of {@code timeline} in {@code dataDir} (PostgreSQL 10+: pg_wal), or null
+     * when the product keeps none (openGauss: the timeline is a term).
+     */
+    default java.nio.file.Path timelineHistoryFile(java.nio.file.Path dataDir, int timeline) {
+        java.nio.file.Path wal = dataDir.resolve("pg_wal");
+        if (!java.nio.file.Files.isDirectory(wal)) {
+            wal = dataDir.resolve("pg_xlog");
+        }
+        return wal.resolve(String.format("%08X.history", timeline));
+    }
 }

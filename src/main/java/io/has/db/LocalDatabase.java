@@ -35,6 +35,16 @@ public interface LocalDatabase extends AutoCloseable {
      */
     void start(boolean standby, Upstream upstream) throws DbException;
 
+    /**
+     * The current timeline's history as the server recorded it: one entry per timeline switch
+     * (timeline left, switch position, reason), oldest first, timestamp and leader left null.
+     * Empty on the first timeline.
+     */
+    java.util.List<io.has.cluster.HistoryEntry> timelineHistory() throws DbException;
+
+    /** Stops (fast) and starts the running server in the role it has now. */
+    void restart() throws DbException;
+
     /** Stops the server (no-op when stopped). */
     void stop(StopMode mode) throws DbException;
 
@@ -78,6 +88,12 @@ public interface LocalDatabase extends AutoCloseable {
      * and reloads a running server, never restarts it.
      */
     void applyDynamicConfig(io.has.config.DynamicConfig config) throws DbException;
+
+    /**
+     * Sets which standbys the primary waits for: {@code names} empty = none (asynchronous), null = any
+     * standby ({@code *}: strict mode without candidates blocks writes). Reloads; a no-op when unchanged.
+     */
+    void setSynchronousStandbys(java.util.List<String> names, int count) throws DbException;
 
     @Override
     void close();

@@ -26,6 +26,7 @@ import java.util.List;
  * @param upstream            host:port this standby is configured to stream from, or null
  * @param streaming           the WAL receiver is streaming
  * @param error               why the probe was incomplete, or null
+ * @param control             the control file's facts while the server is stopped, else null
  */
 public record LocalState(
         PgState state,
@@ -43,10 +44,21 @@ public record LocalState(
         List<ReplicationInfo> replication,
         HostPort upstream,
         boolean streaming,
-        String error) {
+        String error,
+        ControlData control) {
 
     public LocalState {
         replication = replication == null ? List.of() : List.copyOf(replication);
+    }
+
+    /** A state without control-file facts (a running server, or one not inspected). */
+    public LocalState(PgState state, boolean dataDirEmpty, String systemId, boolean inRecovery, boolean wasPrimary,
+            Long walPosition, Long receivedLsn, Long replayedLsn, String replayedTimestamp, Integer timeline,
+            int serverVersion, String postmasterStartTime, List<ReplicationInfo> replication, HostPort upstream,
+            boolean streaming, String error) {
+        this(state, dataDirEmpty, systemId, inRecovery, wasPrimary, walPosition, receivedLsn, replayedLsn,
+                replayedTimestamp, timeline, serverVersion, postmasterStartTime, replication, upstream, streaming, error,
+                null);
     }
 
     /** Nothing known yet (before the first probe). */

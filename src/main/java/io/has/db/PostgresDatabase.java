@@ -110,7 +110,7 @@ public class PostgresDatabase implements LocalDatabase {
             ControlData cd = control.controlData();
             PgState state = dialect.hasPidFile(data) ? PgState.CRASHED : PgState.STOPPED;
             return new LocalState(state, false, cd.systemId(), false, cd.wasPrimary(), null, null, null, null,
-                    cd.timeline(), 0, null, List.of(), null, false, null);
+                    cd.timeline(), 0, null, List.of(), null, false, null, cd);
         } catch (DbException | RuntimeException e) {
             return new LocalState(PgState.UNKNOWN, false, null, false, false, null, null, null, null, null, 0, null,
                     List.of(), null, false, e.getMessage());
@@ -246,6 +246,36 @@ public class PostgresDatabase implements LocalDatabase {
         }
         log.info("{} stopping ({})", who, mode.name().toLowerCase());
         control.stop(mode);
+    }
+
+    @Override
+    public List<io.has.cluster.HistoryEntry> timelineHistory() throws DbException {
+        Integer tl = probe().timeline();
+        if (tl == null || tl <= 1) {
+            return List.of();
+        }
+        java.nio.file.Path file = dialect.timelineHistoryFile(paths.dataDir(), tl);
+        if (file == null) {
+            return List.of(); // the product keeps no timeline history (openGauss: the "timeline" is a term)
+        }
+        try {
+            return dialect.parseTimelineHistory(java.nio.file.Files.readString(file));
+        } catch (IOException e) {
+            throw new DbException("cannot read the timeline history " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void restart() throws DbException {
+        LocalState before = probe();
+        if (!before.isRunning()) {
+            throw new DbException("cannot restart: the server is " + before.state().wire());
+        }
+        boolean standby = before.inRecovery();
+        ServerConfigurator.Role role = configurator.role();
+        Upstream upstream = standby && role != null ? role.upstream() : null;
+        stop(StopMode.FAST);
+        start(standby, upstream);
     }
 
     @Override
@@ -443,6 +473,24 @@ public class PostgresDatabase implements LocalDatabase {
             if (dc != null && old.useSlots() != dc.useSlots()) {
                 configurator.rewriteStandby();
             }
+        } catch (IOException e) {
+            throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
+        }
+        if (control.postmasterAlive()) {
+            control.reload();
+        }
+    }
+
+    @Override
+    public void setSynchronousStandbys(java.util.List<String> names, int count) throws DbException {
+        String value = dialect.synchronousStandbyNames(names, count);
+        if (value.equals(configurator.synchronousStandbyNames())) {
+            return;
+        }
+        configurator.setSynchronousStandbyNames(value);
+        log.info("{} synchronous_standby_names = '{}'", who, value);
+        try {
+            configurator.writeServerConfig();
         } catch (IOException e) {
             throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
         }

@@ -20,6 +20,8 @@ final class ServerConfigurator {
     private final ManagedFiles files;
     private final ServerPaths paths;
     private volatile DynamicConfig dynamic = DynamicConfig.DEFAULT;
+    /** synchronous_standby_names as HAS manages it, or null while synchronous mode never touched it. */
+    private volatile String synchronousStandbyNames;
     /** Last standby role written: null = not known yet (daemon restart), else the role. */
     private volatile Role role;
 
@@ -40,6 +42,14 @@ final class ServerConfigurator {
 
     void setDynamic(DynamicConfig dc) {
         this.dynamic = dc == null ? DynamicConfig.DEFAULT : dc;
+    }
+
+    String synchronousStandbyNames() {
+        return synchronousStandbyNames;
+    }
+
+    void setSynchronousStandbyNames(String value) {
+        this.synchronousStandbyNames = value;
     }
 
     /** The role last written, or null when not known. */
@@ -78,7 +88,10 @@ final class ServerConfigurator {
         HasConfig.Postgresql pg = config.postgresql();
         LocalServerSettings fixed = new LocalServerSettings(pg.listenAddresses(), pg.port(), config.scope(),
                 paths.socketDir());
-        var params = dialect.serverParameters(dynamic.pgParameters(), pg.parameters(), fixed);
+        var params = new java.util.LinkedHashMap<>(dialect.serverParameters(dynamic.pgParameters(), pg.parameters(), fixed));
+        if (synchronousStandbyNames != null) {
+            params.put("synchronous_standby_names", synchronousStandbyNames);
+        }
         dialect.writeServerConfig(files, paths.dataDir(), params, hba());
     }
 

@@ -1,9 +1,11 @@
 package io.has.ha;
 
 import io.has.cluster.Cluster;
+import io.has.cluster.HistoryEntry;
 import io.has.cluster.Member;
 import io.has.config.DynamicConfig;
 import io.has.db.LocalState;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +23,8 @@ import java.util.Optional;
  * @param tags           this member's tags
  * @param bootstrapDcs   {@code bootstrap.dcs}, written to the {@code config} key by a leader that finds it empty
  * @param nowMs          wall-clock time of the observation (epoch ms)
+ * @param localHistory   the local server's timeline history file, read only when the leader's
+ *                       {@code history} key lacks its latest fork (else null)
  */
 public record ClusterView(
         String me,
@@ -33,12 +37,14 @@ public record ClusterView(
         LongActionStatus longAction,
         Map<String, Object> tags,
         Map<String, Object> bootstrapDcs,
-        long nowMs) {
+        long nowMs,
+        List<HistoryEntry> localHistory) {
 
     public ClusterView {
         peers = peers == null ? Map.of() : Map.copyOf(peers);
         tags = tags == null ? Map.of() : Map.copyOf(tags);
         bootstrapDcs = bootstrapDcs == null ? Map.of() : bootstrapDcs;
+        localHistory = localHistory == null ? null : List.copyOf(localHistory);
     }
 
     public boolean dcsOk() {

@@ -21,13 +21,31 @@ public sealed interface Decision {
         return getClass().getSimpleName();
     }
 
+    /** The next cycle should come soon: the decision waits on something no watch reports. */
+    default boolean pollSoon() {
+        return false;
+    }
+
     /** Whether acting on it changes the local database or the lock (the loop then re-runs at once). */
     default boolean changesState() {
         return true;
     }
 
-    /** Nothing to do. */
-    record NoAction(String reason) implements Decision {
+    /**
+     * Nothing to do. With {@code pollSoon}, the wait depends on another member's data, which no watch
+     * reports (member data changes are not watched, as in Patroni): look again shortly instead of
+     * sleeping a whole {@code loop_wait}.
+     */
+    record NoAction(String reason, boolean pollSoon) implements Decision {
+        public NoAction(String reason) {
+            this(reason, false);
+        }
+
+        /** A wait on another member's data. */
+        static NoAction waitingFor(String reason) {
+            return new NoAction(reason, true);
+        }
+
         @Override
         public String describe() {
             return reason;
@@ -104,19 +122,26 @@ public sealed interface Decision {
      * Take the leader lock as the healthiest member; promote when running as a standby.
      *
      * @param promote      the local server is a standby and must be promoted after the lock is ours
-     * @param history      the {@code history} key to write after promotion (null: leave it)
      * @param clearFailover the {@code failover} key must be cleared after taking the lock
+     * @param sync          synchronous mode: claim the sync key before promoting (null otherwise)
      */
-    record AcquireLock(boolean promote, List<HistoryEntry> history, boolean clearFailover, String reason)
-            implements Decision {
+    record AcquireLock(boolean promote, boolean clearFailover, PromoteSync sync, String reason) implements Decision {
         @Override
         public String describe() {
             return reason;
         }
     }
 
+    /**
+     * Synchronous mode before a promotion: write the sync key {@code {leader: me, sync_standby: null}}
+     * (compare-and-set on {@code version}; a lost race postpones the promotion), then make the server
+     * wait for any standby ({@code strict}) or none.
+     */
+    record PromoteSync(int version, boolean strict) {
+    }
+
     /** We hold the lock but the server is a standby: promote it. */
-    record Promote(List<HistoryEntry> history, String reason) implements Decision {
+    record Promote(PromoteSync sync, String reason) implements Decision {
         @Override
         public String describe() {
             return reason;
@@ -130,12 +155,18 @@ public sealed interface Decision {
      * @param writeInitialize system id to write to a missing or invalid {@code initialize}, or null
      * @param writeConfig     config to write to a missing {@code config} key, or null
      * @param history         history to write when the key is missing, or null
+     * @param sync            synchronous replication steps, or null when there is nothing to manage
      */
     record Lead(Set<String> slots, String writeInitialize, Map<String, Object> writeConfig,
-            List<HistoryEntry> history, String reason) implements Decision {
+            List<HistoryEntry> history, SyncPlanner.Plan sync, String reason) implements Decision {
         @Override
         public String describe() {
             return reason;
+        }
+
+        @Override
+        public boolean pollSoon() {
+            return sync != null && sync.awaiting();
         }
 
         @Override
@@ -146,6 +177,8 @@ public sealed interface Decision {
 
     /** How to demote: which stop mode, and whether the lock is given up. */
     enum DemoteMode {
+        /** Switchover: clean (fast) shutdown so the candidate receives all WAL, then release the lock. */
+        GRACEFUL,
         /** DCS unreachable: stop fast, keep no lock, restart as a standby of nobody. */
         OFFLINE,
         /** Another member holds the lock: stop at once, the lock is not ours. */
@@ -159,6 +192,22 @@ public sealed interface Decision {
         @Override
         public String describe() {
             return reason;
+        }
+    }
+
+    /**
+     * Clear the {@code failover} key (compare-and-set on its version): it was acted on, is stale, or
+     * cannot be honoured.
+     */
+    record ClearFailover(int version, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
         }
     }
 

@@ -7,6 +7,7 @@ import io.has.cluster.Member;
 import io.has.cluster.PgState;
 import io.has.cluster.Role;
 import io.has.cluster.SlotNames;
+import io.has.db.ControlData;
 import io.has.db.LocalState;
 import io.has.db.Upstream;
 import io.has.ha.Decision.AcquireLock;
@@ -39,12 +40,16 @@ import java.util.TreeSet;
  * The HA rules as one pure function: {@code decide(view, memory) → (decision, memory')}. No I/O, no
  * clock, no mutable state: everything comes from the {@link ClusterView} and the {@link LoopMemory}.
  * The rules follow Patroni's {@code _run_cycle} in priority order (reference/patroni.md §4.3); the
- * first rule that matches wins.
+ * first rule that matches wins. The leader race lives in {@link LeaderRace}, the leader's handling of
+ * a switchover request in {@link ManualFailover}.
  */
 public final class HaDecider {
 
     /** Reason Patroni writes into history entries for an ordinary promotion. */
     static final String PROMOTION_REASON = "no recovery target specified";
+
+    /** Start of the sentence of a standby stopped because its WAL went past the leader's fork point. */
+    static final String DIVERGED = "stopping to rejoin by rewind: ";
 
     private static final DateTimeFormatter HISTORY_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
@@ -65,15 +70,27 @@ public final class HaDecider {
         boolean crashed = v.holdsLock() && v.dcsOk() && !v.local().isRunning() && !v.local().dataDirEmpty()
                 && !v.longAction().isRunning();
         long since = crashed ? (mem.crashedSinceMs() == 0 ? v.nowMs() : mem.crashedSinceMs()) : 0;
-        return new Step(d, mem.withCrashedSince(since));
+        mem = mem.withCrashedSince(since);
+        if (d instanceof Demote dm && dm.reason().startsWith(DIVERGED)) {
+            mem = mem.withNeedsRewind(true);
+        } else if (v.local().isRunningReplica() && v.local().streaming()) {
+            mem = mem.withNeedsRewind(false);
+        }
+        if (d instanceof Demote dm && dm.mode() == DemoteMode.GRACEFUL) {
+            mem = mem.withSwitchoverDemote(v.nowMs());
+        } else if (v.dcsOk() && v.cluster().leader() != null && !v.holdsLock()) {
+            mem = mem.withSwitchoverDemote(0);
+        }
+        return new Step(d, mem);
     }
 
     private static Decision decideWith(ClusterView v, LoopMemory m) {
         LocalState local = v.local();
+        boolean paused = v.config().pause();
 
         // 17. DCS unreachable: a primary must stop accepting writes before its session can expire.
         if (!v.dcsOk()) {
-            if (local.isRunningPrimary()) {
+            if (local.isRunningPrimary() && !paused) {
                 return new Demote(DemoteMode.OFFLINE, "demoted self because DCS is not accessible and I was a leader");
             }
             return new NoAction("DCS is not accessible");
@@ -88,24 +105,7 @@ public final class HaDecider {
 
         // 8. empty data directory
         if (local.dataDirEmpty()) {
-            if (lock) {
-                return new ReleaseLock("released leader key voluntarily as data dir is empty");
-            }
-            Optional<Member> leader = v.otherLeader();
-            if (leader.isPresent()) {
-                Member l = leader.get();
-                if (l.data().state() == PgState.RUNNING && l.pgAddress() != null) {
-                    return new CloneReplica(upstream(l));
-                }
-                return new NoAction("waiting for leader " + l.name() + " to be running before cloning");
-            }
-            if (c.leader() == null && c.initialize() == null) {
-                if (v.noFailover()) {
-                    return new NoAction("waiting for leader to bootstrap (I am nofailover)");
-                }
-                return new BootstrapCluster();
-            }
-            return new NoAction("waiting for leader to bootstrap");
+            return decideEmptyDataDir(v);
         }
 
         // 9. data directory present: the system identifier must match the cluster's
@@ -114,7 +114,7 @@ public final class HaDecider {
             return new NoAction("system ID mismatch: node " + v.me() + " belongs to a different cluster ("
                     + sysid + " != " + c.initialize() + "); not touching it");
         }
-        if (c.initialize() == null && c.leader() == null && sysid != null) {
+        if (c.initialize() == null && c.leader() == null && sysid != null && !paused) {
             return new WriteInitialize(sysid);
         }
 
@@ -125,6 +125,10 @@ public final class HaDecider {
 
         // 10. the server is not running
         if (!local.isRunning()) {
+            if (paused) {
+                return lock ? new ReleaseLock("PAUSE: removed leader lock because postgres is not running")
+                        : new NoAction("PAUSE: postgres is not running");
+            }
             return decideNotRunning(v, m);
         }
 
@@ -136,29 +140,76 @@ public final class HaDecider {
         // 12. we hold the lock
         if (lock) {
             if (local.inRecovery()) {
-                return new Promote(historyAfterPromotion(v), "promoted self to leader because I had the session lock");
+                if (paused && !v.me().equals(c.failover().candidate())) {
+                    return new ReleaseLock("PAUSE: removed leader lock because postgres is not running as primary");
+                }
+                return new Promote(promoteSync(v),
+                        "promoted self to leader because I had the session lock");
+            }
+            Decision manual = ManualFailover.onLeader(v);
+            if (manual != null) {
+                return manual;
             }
             return lead(v);
         }
 
         // 13. someone else holds the lock: follow it
+        return decideFollower(v);
+    }
+
+    private static Decision decideEmptyDataDir(ClusterView v) {
+        Cluster c = v.cluster();
+        if (v.holdsLock()) {
+            return new ReleaseLock("released leader key voluntarily as data dir is empty");
+        }
+        if (v.config().pause()) {
+            return new NoAction("PAUSE: the data directory is empty; not bootstrapping while paused");
+        }
+        Optional<Member> leader = v.otherLeader();
+        if (leader.isPresent()) {
+            Member l = leader.get();
+            if (l.data().state() == PgState.RUNNING && l.pgAddress() != null) {
+                return new CloneReplica(upstream(l));
+            }
+            return NoAction.waitingFor("waiting for leader " + l.name() + " to be running before cloning");
+        }
+        if (c.leader() == null && c.initialize() == null) {
+            if (v.noFailover()) {
+                return new NoAction("waiting for leader to bootstrap (I am nofailover)");
+            }
+            return new BootstrapCluster();
+        }
+        return new NoAction("waiting for leader to bootstrap");
+    }
+
+    private static Decision decideFollower(ClusterView v) {
+        Cluster c = v.cluster();
+        LocalState local = v.local();
+        boolean paused = v.config().pause();
         if (c.leader().name().equals(v.me())) {
             // our name, but another live session owns the znode: two daemons share one member name
             String why = "the leader key carries my name but belongs to another ZooKeeper session"
                     + " (is another daemon running with name " + v.me() + "?)";
-            if (local.isRunningPrimary()) {
+            if (local.isRunningPrimary() && !paused) {
                 return new Demote(DemoteMode.IMMEDIATE_NOLOCK, "demoting self because " + why);
             }
             return new NoAction("no action: " + why);
         }
         Member leaderMember = v.otherLeader().orElse(null);
         if (local.isRunningPrimary()) {
+            if (paused) {
+                return new NoAction("PAUSE: running as primary while " + c.leader().name() + " holds the leader lock");
+            }
             return new Demote(DemoteMode.IMMEDIATE_NOLOCK,
                     "demoting self because " + c.leader().name() + " holds the leader lock");
         }
         if (leaderMember == null || leaderMember.pgAddress() == null) {
-            return new NoAction("no action. I am (" + v.me() + "), a secondary, and the leader ("
+            return NoAction.waitingFor("no action. I am (" + v.me() + "), a secondary, and the leader ("
                     + c.leader().name() + ") has not published its address yet");
+        }
+        String diverged = divergence(v, leaderMember);
+        if (diverged != null) {
+            return new Demote(DemoteMode.IMMEDIATE_NOLOCK, DIVERGED + diverged);
         }
         HostPort want = leaderMember.pgAddress();
         if (!want.equals(local.upstream())) {
@@ -185,20 +236,28 @@ public final class HaDecider {
         Optional<Member> leader = v.otherLeader();
         if (leader.isEmpty() || leader.get().pgAddress() == null) {
             if (v.cluster().leader() != null) {
-                return new NoAction("waiting for leader " + v.cluster().leader().name() + " to publish its address");
+                return NoAction.waitingFor("waiting for leader " + v.cluster().leader().name() + " to publish its address");
+            }
+            if (local.wasPrimary() && m.switchoverDemoteMs() != 0
+                    && v.nowMs() - m.switchoverDemoteMs() < v.config().ttl() * 1000L) {
+                return new NoAction("waiting for the switchover candidate to take the leader lock");
             }
             // no leader: start read-only so that we can take part in the race
             return new StartPostgres(true, null, "starting as a secondary: no leader yet");
         }
         Member l = leader.get();
         Upstream up = upstream(l);
-        if (local.wasPrimary()) {
+        if (local.wasPrimary() || m.needsRewind()) {
             Integer leaderTl = l.data().timeline();
             Integer ours = local.timeline();
             if (leaderTl == null || l.data().role() != Role.PRIMARY || l.data().state() != PgState.RUNNING) {
-                return new NoAction("waiting for leader " + l.name() + " to run as primary before rejoining");
+                return NoAction.waitingFor("waiting for leader " + l.name() + " to run as primary before rejoining");
             }
-            if (ours == null || leaderTl > ours) {
+            if (m.needsRewind() || ours == null || leaderTl > ours) {
+                if (!m.needsRewind() && forkedAfterMyShutdown(v, ours)) {
+                    return new StartPostgres(true, up, "starting as a secondary following " + l.name()
+                            + ": the new timeline forked after my clean shutdown, no rewind needed");
+                }
                 if (v.config().usePgRewind() && !v.longAction().lastFailed("rewind")) {
                     return new Rewind(up);
                 }
@@ -210,91 +269,63 @@ public final class HaDecider {
         return new StartPostgres(true, up, "starting as a secondary following " + l.name());
     }
 
+    /**
+     * Why a running standby cannot follow the leader without a rewind — its WAL goes past the point
+     * where the leader's timeline forked from ours (Patroni's rewind check on follow) — or null.
+     */
+    static String divergence(ClusterView v, Member leader) {
+        LocalState local = v.local();
+        Integer ours = local.timeline();
+        Integer theirs = leader.data().timeline();
+        if (!local.isRunningReplica() || ours == null || theirs == null || ours >= theirs
+                || local.walPosition() == null || v.cluster().history() == null) {
+            return null;
+        }
+        for (HistoryEntry e : v.cluster().history()) {
+            if (e.timeline() == ours && local.walPosition() > e.lsn()) {
+                return "my wal position " + local.walPosition() + " on timeline " + ours + " is past the fork point "
+                        + e.lsn() + " of " + leader.name() + "'s timeline " + theirs;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A cleanly shut-down former primary need not be rewound when the new timeline forked after its
+     * shutdown checkpoint: the history key's entry for our timeline records the fork position (at or
+     * below the true one), so "fork > our checkpoint" proves the new leader replayed all our WAL.
+     */
+    static boolean forkedAfterMyShutdown(ClusterView v, Integer ourTimeline) {
+        ControlData cd = v.local().control();
+        List<HistoryEntry> history = v.cluster().history();
+        if (cd == null || !cd.cleanShutdown() || cd.checkpointLsn() == null || ourTimeline == null || history == null) {
+            return false;
+        }
+        for (HistoryEntry e : history) {
+            if (e.timeline() == ourTimeline) {
+                return e.lsn() > cd.checkpointLsn();
+            }
+        }
+        return false;
+    }
+
     private static Decision decideUnlocked(ClusterView v) {
         LocalState local = v.local();
-        Health health = health(v);
+        LeaderRace.Health health = LeaderRace.health(v);
         String ignored = health.ignored().isEmpty() ? ""
                 : " (not candidates, unreachable: " + String.join(", ", health.ignored()) + ")";
         if (health.whyNot() == null) {
             boolean promote = local.inRecovery();
-            return new AcquireLock(promote, promote ? historyAfterPromotion(v) : null,
-                    !v.cluster().failover().isEmpty(),
+            return new AcquireLock(promote, !v.cluster().failover().isEmpty(), promote ? promoteSync(v) : null,
                     (promote ? "promoted self to leader by acquiring session lock"
                             : "acquired session lock as a leader") + ignored);
         }
-        if (local.isRunningPrimary()) {
+        if (local.isRunningPrimary() && !v.config().pause()) {
             return new Demote(DemoteMode.IMMEDIATE_NOLOCK,
                     "demoting self because i am not the healthiest node: " + health.whyNot() + ignored);
         }
         return new NoAction("following a different leader because i am not the healthiest node: " + health.whyNot()
                 + ignored);
-    }
-
-    /** Outcome of the leader-race check: why this member may not race (null: it may), and whom it ignored. */
-    record Health(String whyNot, List<String> ignored) {
-    }
-
-    /**
-     * Patroni's {@code is_healthiest_node}: may this member race for the lock? Unreachable peers are
-     * ignored (they are not candidates), and the result names them.
-     */
-    static Health health(ClusterView v) {
-        LocalState local = v.local();
-        if (v.noFailover() || v.failoverPriority() <= 0) {
-            return new Health("I am tagged nofailover", List.of());
-        }
-        if (local.isRunningPrimary()) {
-            return new Health(null, List.of());
-        }
-        long own = local.walPosition() == null ? 0 : local.walPosition();
-        long optime = v.cluster().status().optime();
-        long maxLag = v.config().maximumLagOnFailover();
-        if (optime > 0 && optime - own > maxLag) {
-            return new Health("my wal position " + own + " lags the last known leader position " + optime
-                    + " by more than " + maxLag + " bytes (maximum_lag_on_failover)", List.of());
-        }
-        List<String> ignored = new ArrayList<>();
-        for (Member peer : candidates(v)) {
-            PeerStatus p = v.peers().get(peer.name());
-            if (p == null || !p.reachable()) {
-                ignored.add(peer.name());
-                continue;
-            }
-            if (p.nofailover() || p.watchdogFailed()) {
-                continue;
-            }
-            if (!p.inRecovery()) {
-                return new Health("primary (" + p.name() + ") is still alive", ignored);
-            }
-            if (p.walPosition() > own) {
-                return new Health(p.name() + " has a more advanced wal position (" + p.walPosition() + " > " + own
-                        + ")", ignored);
-            }
-            if (p.walPosition() == own && priorityOf(peer) > v.failoverPriority()) {
-                return new Health(p.name() + " has the same wal position and a higher failover_priority", ignored);
-            }
-        }
-        return new Health(null, ignored);
-    }
-
-    /** Other members that might take the lock: published an api_url, not tagged nofailover. */
-    private static List<Member> candidates(ClusterView v) {
-        List<Member> out = new ArrayList<>();
-        for (Member mb : v.cluster().members()) {
-            if (mb.name().equals(v.me()) || mb.data().apiUrl() == null || mb.data().noFailover()) {
-                continue;
-            }
-            out.add(mb);
-        }
-        return out;
-    }
-
-    private static int priorityOf(Member m) {
-        Object v = m.data().tags().get("failover_priority");
-        if (v instanceof Number n) {
-            return n.intValue();
-        }
-        return 1;
     }
 
     private static Lead lead(ClusterView v) {
@@ -311,26 +342,50 @@ public final class HaDecider {
         String sysid = v.local().systemId();
         String writeInit = !c.hasValidSysid() && sysid != null ? sysid : null;
         Map<String, Object> writeConfig = c.config() == null || c.config().value().isEmpty() ? v.bootstrapDcs() : null;
-        List<HistoryEntry> history = c.history() == null ? List.of() : null;
-        return new Lead(slots, writeInit, writeConfig, history,
-                "no action. I am (" + v.me() + "), the leader with the lock");
+        List<HistoryEntry> history = v.localHistory() != null ? mergedHistory(v)
+                : c.history() == null ? List.of() : null;
+        if (history != null && history.equals(c.history())) {
+            history = null;
+        }
+        String awaiting = ManualFailover.awaiting(v);
+        String reason = awaiting != null ? awaiting
+                : (v.config().pause() ? "PAUSE: " : "") + "no action. I am (" + v.me() + "), the leader with the lock";
+        SyncPlanner.Plan sync = SyncPlanner.plan(v);
+        return new Lead(slots, writeInit, writeConfig, history, sync, reason);
     }
 
-    /** The {@code history} key after we promote: one entry for the timeline we leave. */
-    static List<HistoryEntry> historyAfterPromotion(ClusterView v) {
-        List<HistoryEntry> history = new ArrayList<>(Objects.requireNonNullElse(v.cluster().history(), List.of()));
-        Integer tl = v.local().timeline();
-        if (tl != null) {
-            history.removeIf(e -> e.timeline() >= tl);
-            long lsn = v.local().walPosition() == null ? 0 : v.local().walPosition();
-            history.add(new HistoryEntry(tl, lsn, PROMOTION_REASON,
-                    HISTORY_TIME.format(Instant.ofEpochMilli(v.nowMs())), v.me()));
+    /** In synchronous mode a promotion first claims the sync key for us, with no standby in it. */
+    private static Decision.PromoteSync promoteSync(ClusterView v) {
+        return v.config().synchronousMode()
+                ? new Decision.PromoteSync(v.cluster().sync().version(), v.config().synchronousModeStrict())
+                : null;
+    }
+
+    /**
+     * The {@code history} key from the server's own timeline history file (exact fork positions),
+     * keeping the timestamp and new leader of entries the key already has, and stamping new entries
+     * with now and this member — Patroni's rule. Trimmed to {@code max_timelines_history}.
+     */
+    static List<HistoryEntry> mergedHistory(ClusterView v) {
+        List<HistoryEntry> known = Objects.requireNonNullElse(v.cluster().history(), List.of());
+        List<HistoryEntry> history = new ArrayList<>();
+        for (HistoryEntry e : v.localHistory()) {
+            HistoryEntry old = known.stream().filter(k -> k.timeline() == e.timeline()).findFirst().orElse(null);
+            boolean stamped = old != null && old.timestamp() != null;
+            history.add(new HistoryEntry(e.timeline(), e.lsn(), e.reason(),
+                    stamped ? old.timestamp() : HISTORY_TIME.format(Instant.ofEpochMilli(v.nowMs())),
+                    stamped ? old.newLeader() : v.me()));
         }
         int max = v.config().maxTimelinesHistory();
         if (max > 0 && history.size() > max) {
             history = new ArrayList<>(history.subList(history.size() - max, history.size()));
         }
         return history;
+    }
+
+    /** Whether the {@code history} key already records the fork into {@code timeline}. */
+    static boolean historyCovers(List<HistoryEntry> history, int timeline) {
+        return timeline <= 1 || (history != null && history.stream().anyMatch(e -> e.timeline() == timeline - 1));
     }
 
     private static Upstream upstream(Member m) {

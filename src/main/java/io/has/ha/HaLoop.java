@@ -4,9 +4,12 @@ import io.has.Version;
 import io.has.action.ActionExecutor;
 import io.has.action.LongActionRunner;
 import io.has.action.Outcome;
+import io.has.api.NodeControl;
 import io.has.api.StatusSnapshot;
 import io.has.cluster.Cluster;
 import io.has.cluster.ClusterStatus;
+import io.has.cluster.Failover;
+import io.has.cluster.HistoryEntry;
 import io.has.cluster.Member;
 import io.has.cluster.MemberData;
 import io.has.cluster.PgState;
@@ -40,6 +43,9 @@ public final class HaLoop {
     /** Pause after a failed action before deciding again (a wake-up ends it earlier). */
     private static final long RETRY_AFTER_FAILURE_MS = 1000;
 
+    /** Nap while waiting for another member's data, which no watch reports. */
+    private static final long POLL_SOON_MS = 500;
+
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final HasConfig config;
     private final Dcs dcs;
@@ -51,11 +57,12 @@ public final class HaLoop {
     private final Waker waker = new Waker();
     private final DecisionLog decisions = new DecisionLog(100);
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
+    private final NodeRequests requests;
 
     private volatile boolean stopping;
     private LoopMemory memory = LoopMemory.INITIAL;
     private DynamicConfig dynamic;
-    private long appliedConfigMzxid = -1;
+    private volatile long appliedConfigMzxid = -1;
     private Cluster lastCluster;
     private long dcsLastSeenMs;
 
@@ -68,6 +75,17 @@ public final class HaLoop {
         this.executor = new ActionExecutor(config.name(), dcs, db, longActions);
         this.bootstrapConfig = DynamicConfig.fromMap(config.bootstrap().dcs());
         this.dynamic = bootstrapConfig;
+        this.requests = new NodeRequests(config.name(), dcs, db, longActions, snapshot::get, decisions, this::wakeup,
+                () -> {
+                    log.info("[{}] reload requested: re-applying the dynamic configuration", config.name());
+                    appliedConfigMzxid = -1;
+                    applyToDatabase(dynamic);
+                });
+    }
+
+    /** What the REST API may ask of this daemon. */
+    public NodeControl control() {
+        return requests;
     }
 
     /** Ends the current nap at once (called from ZooKeeper, REST and long-action threads). */
@@ -131,7 +149,7 @@ public final class HaLoop {
         LocalState local = db.probe();
         LongActionStatus la = longActions.status();
         Map<String, PeerStatus> peers = Map.of();
-        if (cluster != null && cluster.leader() == null && local.isRunning() && !la.isRunning()) {
+        if (cluster != null && local.isRunning() && !la.isRunning() && needsPeers(cluster, now)) {
             List<Member> others = new ArrayList<>();
             for (Member m : cluster.members()) {
                 if (!m.name().equals(config.name())) {
@@ -142,8 +160,18 @@ public final class HaLoop {
             peers.values().stream().filter(p -> !p.reachable()).forEach(p -> log.debug(
                     "[{}] member {} is unreachable: {}", config.name(), p.name(), p.error()));
         }
+        List<HistoryEntry> localHistory = null;
+        if (cluster != null && local.isRunningPrimary() && local.timeline() != null && !la.isRunning()
+                && cluster.leader() != null && cluster.leader().name().equals(config.name())
+                && !HaDecider.historyCovers(cluster.history(), local.timeline())) {
+            try {
+                localHistory = db.timelineHistory();
+            } catch (DbException e) {
+                log.warn("[{}] {}", config.name(), e.getMessage());
+            }
+        }
         ClusterView view = new ClusterView(config.name(), cluster, dcsError, dcs.sessionId(), local, dynamic, peers, la,
-                config.tags(), config.bootstrap().dcs(), now);
+                config.tags(), config.bootstrap().dcs(), now, localHistory);
 
         HaDecider.Step step = HaDecider.decide(view, memory);
         memory = step.memory();
@@ -167,12 +195,44 @@ public final class HaLoop {
             local = db.probe();
         }
         publish(view, local, holdsLockAfter(view, decision, outcome));
+        requests.runDueRestart(System.currentTimeMillis());
         if (!outcome.ok()) {
             return RETRY_AFTER_FAILURE_MS;
         }
         // A new state-changing decision is followed at once by a fresh look (promoted → lead, demoted →
         // rewind); the same one again waits a full loop, so a step that cannot take effect never spins.
-        return decision.changesState() && changed ? 0 : dynamic.loopWait() * 1000L;
+        if (decision.changesState() && changed) {
+            return 0;
+        }
+        long nap = dynamic.loopWait() * 1000L;
+        if (decision.pollSoon()) {
+            nap = Math.min(nap, POLL_SOON_MS);
+        }
+        long nowMs = System.currentTimeMillis();
+        nap = Math.min(nap, Math.max(0, requests.nextScheduledRestartMs() - nowMs));
+        return napUntilScheduled(cluster, nap, nowMs);
+    }
+
+    /**
+     * Peers' status is fetched only when a decision depends on it: the leader race (no leader), or a
+     * leader with a switchover request that is due.
+     */
+    private boolean needsPeers(Cluster cluster, long now) {
+        if (cluster.leader() == null) {
+            return true;
+        }
+        Failover f = cluster.failover();
+        return cluster.leader().name().equals(config.name()) && !f.isEmpty()
+                && (f.scheduledAt() == null || f.scheduledAt().toInstant().toEpochMilli() <= now);
+    }
+
+    /** A scheduled switchover must not wait for the end of a loop_wait nap. */
+    private long napUntilScheduled(Cluster cluster, long napMs, long now) {
+        if (cluster == null || cluster.failover().scheduledAt() == null) {
+            return napMs;
+        }
+        long at = cluster.failover().scheduledAt().toInstant().toEpochMilli();
+        return at > now ? Math.min(napMs, at - now) : napMs;
     }
 
     private void applyDynamicConfig(Cluster cluster) {
@@ -213,8 +273,8 @@ public final class HaLoop {
         if (decision instanceof Decision.AcquireLock) {
             return true;
         }
-        if (decision instanceof Decision.ReleaseLock
-                || (decision instanceof Decision.Demote d && d.mode() == Decision.DemoteMode.IMMEDIATE)) {
+        if (decision instanceof Decision.ReleaseLock || (decision instanceof Decision.Demote d
+                && (d.mode() == Decision.DemoteMode.IMMEDIATE || d.mode() == Decision.DemoteMode.GRACEFUL))) {
             return false;
         }
         return view.holdsLock();

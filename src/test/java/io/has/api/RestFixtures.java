@@ -20,19 +20,19 @@ import java.util.Map;
  * Snapshots named after situations, modelled on the golden Patroni 3.0.2 cluster "batman": pg1 is the
  * leader, pg2 and pg3 stream from it, all at LSN 67108960 on timeline 1.
  */
-final class RestFixtures {
+public final class RestFixtures {
 
     /** The wall clock every fixture and test server agrees on (the golden dump's time). */
-    static final long NOW = 1_795_287_610_000L;
+    public static final long NOW = 1_795_287_610_000L;
     static final String SCOPE = "batman";
-    static final String SYSID = "7710701428579163618";
-    static final long LSN = 67_108_960L;
-    static final String VERSION = "0.1.0";
+    public static final String SYSID = "7710701428579163618";
+    public static final long LSN = 67_108_960L;
+    public static final String VERSION = "0.1.0";
 
     private RestFixtures() {
     }
 
-    static Map<String, Object> goldenConfig() {
+    public static Map<String, Object> goldenConfig() {
         return Map.of(
                 "loop_wait", 10,
                 "maximum_lag_on_failover", 1048576,
@@ -105,7 +105,7 @@ final class RestFixtures {
     }
 
     /** pg1: running primary holding the lock, cycle due in 10 s. */
-    static StatusSnapshot leaderSnapshot() {
+    public static StatusSnapshot leaderSnapshot() {
         return snapshot("pg1", runningPrimary(), true, goldenCluster(), config(), Map.of(), NOW + 10_000);
     }
 

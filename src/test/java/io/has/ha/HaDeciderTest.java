@@ -32,6 +32,7 @@ import io.has.ha.Decision.Rewind;
 import io.has.ha.Decision.StartPostgres;
 import io.has.ha.Decision.WaitLongAction;
 import io.has.ha.Decision.WriteInitialize;
+import io.has.ha.HaDecider.Step;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
@@ -106,23 +107,38 @@ class HaDeciderTest {
         }
 
         @Test
-        void lockHolderRunningAsReplicaPromotesAndRecordsTheTimelineItLeaves() {
+        void lockHolderRunningAsReplicaPromotes() {
             Decision d = view("pg1", ledBy("pg1", 100, 1), runningReplica(4242, 1, null)).decide();
-            Promote p = assertInstanceOf(Promote.class, d);
-            HistoryEntry e = p.history().get(0);
-            assertEquals(1, e.timeline());
-            assertEquals(4242, e.lsn());
-            assertEquals("pg1", e.newLeader());
-            assertEquals("2026-11-21T19:00:00.000000+00:00", e.timestamp());
+            assertEquals("promoted self to leader because I had the session lock",
+                    assertInstanceOf(Promote.class, d).describe());
+        }
+
+        @Test
+        void newLeaderRecordsItsForkFromTheServersHistoryFileStampedWithNowAndItsName() {
+            // history key knows TL1 (promoted by pg2 earlier); the file of our TL3 lists forks 1 and 2
+            List<HistoryEntry> known = List.of(new HistoryEntry(1, 100, "no recovery target specified", "t1", "pg2"));
+            List<HistoryEntry> file = List.of(new HistoryEntry(1, 100, "no recovery target specified", null, null),
+                    new HistoryEntry(2, 250, "no recovery target specified", null, null));
+            Lead l = assertInstanceOf(Lead.class, view("pg1", Views.withHistory(ledBy("pg1", 300, 3), known),
+                    runningPrimary(300, 3)).localHistory(file).decide());
+            assertEquals(List.of(new HistoryEntry(1, 100, "no recovery target specified", "t1", "pg2"),
+                    new HistoryEntry(2, 250, "no recovery target specified", "2026-11-21T19:00:00.000000+00:00", "pg1")),
+                    l.history());
         }
 
         @Test
         void historyIsTrimmedToMaxTimelinesHistory() {
-            List<HistoryEntry> h = List.of(new HistoryEntry(1, 1, "r", "t", "a"), new HistoryEntry(2, 2, "r", "t", "b"));
-            Decision d = view("pg1", Views.withHistory(ledBy("pg1", 100, 3), h), runningReplica(300, 3, null))
-                    .dcs("max_timelines_history", 2).decide();
-            Promote p = assertInstanceOf(Promote.class, d);
-            assertEquals(List.of(2, 3), p.history().stream().map(HistoryEntry::timeline).toList());
+            List<HistoryEntry> file = List.of(new HistoryEntry(1, 1, "r", null, null), new HistoryEntry(2, 2, "r", null, null));
+            Lead l = assertInstanceOf(Lead.class, view("pg1", ledBy("pg1", 100, 3), runningPrimary(100, 3))
+                    .localHistory(file).dcs("max_timelines_history", 1).decide());
+            assertEquals(List.of(2), l.history().stream().map(HistoryEntry::timeline).toList());
+        }
+
+        @Test
+        void historyCoversATimelineOnlyWithAnEntryForItsFork() {
+            assertTrue(HaDecider.historyCovers(null, 1));
+            assertTrue(HaDecider.historyCovers(List.of(new HistoryEntry(1, 1, "r", "t", "a")), 2));
+            assertTrue(!HaDecider.historyCovers(List.of(new HistoryEntry(1, 1, "r", "t", "a")), 3));
         }
 
         @Test
@@ -306,6 +322,37 @@ class HaDeciderTest {
         void oldPrimaryOnTheLeadersTimelineJustStartsAsAReplica() {
             Decision d = view("pg1", ledBy("pg2", 100, 2), stopped(true, 2)).decide();
             assertInstanceOf(StartPostgres.class, d);
+        }
+    }
+
+    @Nested
+    class Divergence {
+        private final List<HistoryEntry> forkAt150 = List.of(new HistoryEntry(1, 150, "r", "t", "pg2"));
+
+        @Test
+        void standbyWhoseWalGoesPastTheForkIsStoppedForARewindInsteadOfFollowing() {
+            var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
+            Step step = HaDecider.decide(view("pg1", c, runningReplica(180, 1, null)).build(), LoopMemory.INITIAL);
+            Demote d = assertInstanceOf(Demote.class, step.decision());
+            assertTrue(d.reason().startsWith(HaDecider.DIVERGED), d.reason());
+            assertTrue(step.memory().needsRewind());
+            // once stopped (the control file now says "standby"), the memory still asks for the rewind
+            Decision next = HaDecider.decide(view("pg1", c, stopped(false, 1)).build(), step.memory()).decision();
+            assertInstanceOf(Rewind.class, next);
+        }
+
+        @Test
+        void standbyBehindTheForkJustFollows() {
+            var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
+            assertInstanceOf(Follow.class, view("pg1", c, runningReplica(140, 1, pgAddress(1))).decide());
+        }
+
+        @Test
+        void streamingAgainClearsTheNeedForARewind() {
+            var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
+            LoopMemory m = LoopMemory.INITIAL.withNeedsRewind(true);
+            Step step = HaDecider.decide(view("pg1", c, runningReplica(300, 2, pgAddress(2))).build(), m);
+            assertTrue(!step.memory().needsRewind());
         }
     }
 

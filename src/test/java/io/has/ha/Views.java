@@ -41,6 +41,22 @@ final class Views {
                 "2026-11-21 18:59:37.815812+00:00", List.of(), null, false, null);
     }
 
+    /** A primary with WAL senders: each entry is {name, sync_state}. */
+    static LocalState runningPrimaryWithStandbys(long lsn, String... nameAndSyncState) {
+        List<io.has.db.ReplicationInfo> rows = new ArrayList<>();
+        for (int i = 0; i < nameAndSyncState.length; i += 2) {
+            rows.add(new io.has.db.ReplicationInfo("replicator", nameAndSyncState[i], "127.0.0.1", "streaming",
+                    nameAndSyncState[i + 1], 0, lsn, lsn));
+        }
+        return new LocalState(PgState.RUNNING, false, SYSID, false, false, lsn, null, null, null, 1, 150018,
+                "2026-11-21 18:59:37.815812+00:00", rows, null, false, null);
+    }
+
+    static Cluster withSync(Cluster c, String leader, String... standbys) {
+        return new Cluster(c.initialize(), c.config(), c.leader(), c.members(), c.failover(),
+                new SyncState(leader, List.of(standbys), 5), c.history(), c.status());
+    }
+
     static LocalState runningReplica(long lsn, int timeline, HostPort upstream) {
         return new LocalState(PgState.RUNNING, false, SYSID, true, false, lsn, lsn, lsn, null, timeline, 150018,
                 "2026-11-21 18:59:50.306090+00:00", List.of(), upstream, upstream != null, null);
@@ -49,6 +65,13 @@ final class Views {
     static LocalState stopped(boolean wasPrimary, int timeline) {
         return new LocalState(wasPrimary ? PgState.CRASHED : PgState.STOPPED, false, SYSID, false, wasPrimary, null,
                 null, null, null, timeline, 0, null, List.of(), null, false, null);
+    }
+
+    /** A former primary stopped cleanly (fast shutdown) with its shutdown checkpoint at {@code checkpoint}. */
+    static LocalState cleanlyStoppedPrimary(int timeline, long checkpoint) {
+        return new LocalState(PgState.STOPPED, false, SYSID, false, true, null, null, null, null, timeline, 0, null,
+                List.of(), null, false, null,
+                new io.has.db.ControlData(SYSID, "shut down", true, true, timeline, checkpoint, true));
     }
 
     static LocalState starting() {
@@ -104,6 +127,11 @@ final class Views {
         return new Cluster(init, c.config(), c.leader(), c.members(), c.failover(), c.sync(), c.history(), c.status());
     }
 
+    static Cluster withFailover(Cluster c, String leader, String candidate, java.time.OffsetDateTime at) {
+        return new Cluster(c.initialize(), c.config(), c.leader(), c.members(), new Failover(leader, candidate, at, 3),
+                c.sync(), c.history(), c.status());
+    }
+
     static Cluster.ConfigKey configKey(Map<String, Object> m) {
         return new Cluster.ConfigKey(new LinkedHashMap<>(m), 0, 1);
     }
@@ -124,6 +152,7 @@ final class Views {
         final Map<String, Object> pg = new HashMap<>(Map.of("use_slots", true, "use_pg_rewind", true));
         LongActionStatus longAction = LongActionStatus.IDLE;
         String dcsError;
+        List<io.has.cluster.HistoryEntry> localHistory;
 
         Builder(String me, Cluster cluster, LocalState local) {
             this.me = me;
@@ -161,6 +190,11 @@ final class Views {
             return this;
         }
 
+        Builder localHistory(List<io.has.cluster.HistoryEntry> h) {
+            localHistory = h;
+            return this;
+        }
+
         Builder dcsDown() {
             dcsError = "ZooKeeper unreachable";
             return this;
@@ -170,7 +204,7 @@ final class Views {
             Map<String, Object> cfg = new HashMap<>(dcs);
             cfg.put("postgresql", pg);
             return new ClusterView(me, dcsError == null ? cluster : null, dcsError, MY_SESSION, local,
-                    DynamicConfig.fromMap(cfg), peers, longAction, tags, Map.of("ttl", 30), NOW);
+                    DynamicConfig.fromMap(cfg), peers, longAction, tags, Map.of("ttl", 30), NOW, localHistory);
         }
 
         Decision decide() {

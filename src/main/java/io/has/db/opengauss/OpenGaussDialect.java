@@ -225,6 +225,12 @@ public class OpenGaussDialect extends PostgresDialect {
         }
     }
 
+    /** None: openGauss never writes timeline history files; the reported "timeline" is the term. */
+    @Override
+    public Path timelineHistoryFile(Path dataDir, int timeline) {
+        return null;
+    }
+
     @Override
     public String serverExecutableName() {
         return Path.of(bin("postgres")).getFileName().toString();

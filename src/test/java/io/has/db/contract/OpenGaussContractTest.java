@@ -235,6 +235,7 @@ class OpenGaussContractTest extends DialectContractTest {
         ControlData completed = dialect().completeControlData(dir, cd);
         assertEquals(12, completed.timeline());
         assertTrue(completed.wasPrimary());
+        assertEquals(null, dialect().timelineHistoryFile(dir, 12), "terms have no history file");
     }
 
     @Test
