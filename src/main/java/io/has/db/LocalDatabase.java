@@ -63,6 +63,16 @@ public interface LocalDatabase extends AutoCloseable {
      */
     void rewind(Upstream source) throws DbException;
 
+    /**
+     * True when {@link #rewind} can run the product's rewind tool here (for PostgreSQL: a pg_rewind of
+     * the server's major version is installed). When false the HA layer should re-clone a diverged
+     * former primary; {@link #rewind} itself then falls back to removing the data directory and
+     * cloning from the source. Constant while the daemon runs.
+     */
+    default boolean canRewind() {
+        return true;
+    }
+
     /** Deletes the data directory's contents (before a re-clone). */
     void removeDataDirectory() throws DbException;
 

@@ -63,9 +63,19 @@ final class ServerControl {
             throw new DbException("cannot read the control file of " + paths.dataDir() + ": " + e.getMessage(), e);
         }
         if (cachedControl == null || !mtime.equals(cachedControlTime)) {
-            ProcessResult r = runOk("reading control data", dialect.controlDataCommand(paths.dataDir()), SHORT_TIMEOUT,
-                    Map.of());
-            cachedControl = dialect.parseControlData(r.stdout());
+            List<String> cmd = dialect.controlDataCommand(paths.dataDir());
+            ControlData cd;
+            if (cmd.isEmpty()) {
+                try {
+                    cd = dialect.readControlFile(paths.dataDir());
+                } catch (IOException e) {
+                    throw new DbException("cannot read the control file of " + paths.dataDir() + ": "
+                            + e.getMessage(), e);
+                }
+            } else {
+                cd = dialect.parseControlData(runOk("reading control data", cmd, SHORT_TIMEOUT, Map.of()).stdout());
+            }
+            cachedControl = dialect.completeControlData(paths.dataDir(), cd);
             cachedControlTime = mtime;
         }
         return cachedControl;
@@ -76,10 +86,15 @@ final class ServerControl {
         cachedControl = null;
     }
 
-    /** Starts the server and waits until it accepts connections (or is at least still starting). */
-    void start() throws DbException {
+    /**
+     * Starts the server and waits until it accepts connections (or is at least still starting).
+     *
+     * @param standby     start in recovery
+     * @param commandLine parameters for the server's command line
+     */
+    void start(boolean standby, Map<String, String> commandLine) throws DbException {
         prepareLogFile();
-        ProcessResult r = run(dialect.startCommand(paths.dataDir(), paths.logFile(), pgCtlTimeout),
+        ProcessResult r = run(dialect.startCommand(paths.dataDir(), paths.logFile(), pgCtlTimeout, standby, commandLine),
                 Duration.ofSeconds(pgCtlTimeout + 15L), Map.of());
         forgetControlData();
         if (r.ok()) {
