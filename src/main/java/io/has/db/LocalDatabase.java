@@ -48,6 +48,13 @@ public interface LocalDatabase extends AutoCloseable {
     /** Stops the server (no-op when stopped). */
     void stop(StopMode mode) throws DbException;
 
+    /**
+     * Stops the server; if it is still running after {@code killAfterSeconds} (greater than 0), kills
+     * the postmaster (Patroni's {@code primary_stop_timeout} in synchronous mode). 0 means
+     * {@link #stop(StopMode)}.
+     */
+    void stop(StopMode mode, int killAfterSeconds) throws DbException;
+
     /** Promotes a standby and waits until it accepts writes; runs a CHECKPOINT afterwards. */
     void promote() throws DbException;
 

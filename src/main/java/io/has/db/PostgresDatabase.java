@@ -239,6 +239,20 @@ public class PostgresDatabase implements LocalDatabase {
     }
 
     @Override
+    public void stop(StopMode mode, int killAfterSeconds) throws DbException {
+        if (killAfterSeconds <= 0) {
+            stop(mode);
+            return;
+        }
+        prober.close();
+        if (!control.postmasterAlive()) {
+            return;
+        }
+        log.info("{} stopping ({}), killing the postmaster after {} s", who, mode.name().toLowerCase(), killAfterSeconds);
+        control.stop(mode, killAfterSeconds, true);
+    }
+
+    @Override
     public void stop(StopMode mode) throws DbException {
         prober.close();
         if (!control.postmasterAlive()) {

@@ -110,8 +110,34 @@ final class ServerControl {
 
     /** Stops the server; succeeds when it is gone afterwards, whatever the command said. */
     void stop(StopMode mode) throws DbException {
-        ProcessResult r = run(dialect.stopCommand(paths.dataDir(), mode, pgCtlTimeout),
-                Duration.ofSeconds(pgCtlTimeout + 15L), Map.of());
+        stop(mode, pgCtlTimeout);
+    }
+
+    /**
+     * Stops within {@code timeoutSeconds}; when the server is still alive after that and
+     * {@code killOnTimeout}, the postmaster is killed with SIGKILL (Patroni's primary_stop_timeout).
+     */
+    void stop(StopMode mode, int timeoutSeconds, boolean killOnTimeout) throws DbException {
+        try {
+            stop(mode, timeoutSeconds);
+        } catch (DbException e) {
+            if (!killOnTimeout || !postmasterAlive()) {
+                throw e;
+            }
+        }
+        if (killOnTimeout && postmasterAlive()) {
+            OptionalLong pid = dialect.postmasterPid(paths.dataDir());
+            if (pid.isPresent()) {
+                ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessHandle::destroyForcibly);
+                run(List.of("kill", "-9", String.valueOf(pid.getAsLong())), SHORT_TIMEOUT, Map.of());
+            }
+            forgetControlData();
+        }
+    }
+
+    private void stop(StopMode mode, int timeoutSeconds) throws DbException {
+        ProcessResult r = run(dialect.stopCommand(paths.dataDir(), mode, timeoutSeconds),
+                Duration.ofSeconds(timeoutSeconds + 15L), Map.of());
         forgetControlData();
         if (!r.ok() && postmasterAlive()) {
             throw new DbException("stop failed: " + r.describe());

@@ -27,6 +27,7 @@ import java.util.Optional;
  *                       {@code history} key lacks its latest fork (else null)
  * @param watchdogUsable false when the watchdog is {@code required} but cannot be armed: then this
  *                       member must never take the lock
+ * @param rewindAvailable a rewind tool matching the server is installed (else a diverged node is re-cloned)
  */
 public record ClusterView(
         String me,
@@ -41,7 +42,8 @@ public record ClusterView(
         Map<String, Object> bootstrapDcs,
         long nowMs,
         List<HistoryEntry> localHistory,
-        boolean watchdogUsable) {
+        boolean watchdogUsable,
+        boolean rewindAvailable) {
 
     public ClusterView {
         peers = peers == null ? Map.of() : Map.copyOf(peers);

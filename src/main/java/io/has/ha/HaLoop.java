@@ -193,7 +193,7 @@ public final class HaLoop {
             }
         }
         ClusterView view = new ClusterView(config.name(), cluster, dcsError, dcs.sessionId(), local, dynamic, peers, la,
-                config.tags(), config.bootstrap().dcs(), now, localHistory, watchdog.isHealthy());
+                config.tags(), config.bootstrap().dcs(), now, localHistory, watchdog.isHealthy(), db.canRewind());
 
         HaDecider.Step step = HaDecider.decide(view, memory);
         memory = step.memory();
@@ -382,7 +382,7 @@ public final class HaLoop {
         longActions.close();
         if (!dynamic.pause()) {
             try {
-                db.stop(StopMode.FAST);
+                db.stop(StopMode.FAST, dynamic.synchronousMode() ? dynamic.primaryStopTimeout() : 0);
             } catch (DbException e) {
                 log.error("[{}] could not stop PostgreSQL on shutdown: {}", config.name(), e.getMessage());
             }
