@@ -203,7 +203,7 @@ public final class HaLoop {
         String kind = outcome.ok() ? decision.kind() : decision.kind() + "Failed";
         String sentence = outcome.ok() ? decision.describe() : outcome.message();
         int repeatsBefore = decisions.lastRepeats();
-        boolean changed = decisions.record(now, kind, sentence);
+        boolean changed = decisions.record(now, kind, sentence, view.facts());
         if (changed) {
             String line = (dynamic.pause() ? "PAUSE: " : "") + sentence
                     + (repeatsBefore > 0 ? " (previous decision repeated " + repeatsBefore + " times)" : "");
