@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param watchdogUsable false when the watchdog is {@code required} but cannot be armed: then this
  *                       member must never take the lock
  * @param rewindAvailable a rewind tool matching the server is installed (else a diverged node is re-cloned)
+ * @param failsafe       failsafe mode facts: the last {@code failsafe} key read, and which of its members
+ *                       acknowledged our {@code POST /failsafe} this cycle (asked only while the DCS is down)
  */
 public record ClusterView(
         String me,
@@ -43,13 +45,29 @@ public record ClusterView(
         long nowMs,
         List<HistoryEntry> localHistory,
         boolean watchdogUsable,
-        boolean rewindAvailable) {
+        boolean rewindAvailable,
+        Failsafe failsafe) {
+
+    /**
+     * @param members last known {@code failsafe} key (member → api_url)
+     * @param acks    member → acknowledged, for the members asked this cycle (empty when nobody was asked)
+     */
+    public record Failsafe(Map<String, String> members, Map<String, Boolean> acks) {
+        public static final Failsafe NONE = new Failsafe(Map.of(), Map.of());
+
+        public Failsafe {
+            members = members == null ? Map.of() : Map.copyOf(members);
+            acks = acks == null ? Map.of() : Map.copyOf(acks);
+        }
+    }
+
 
     public ClusterView {
         peers = peers == null ? Map.of() : Map.copyOf(peers);
         tags = tags == null ? Map.of() : Map.copyOf(tags);
         bootstrapDcs = bootstrapDcs == null ? Map.of() : bootstrapDcs;
         localHistory = localHistory == null ? null : List.copyOf(localHistory);
+        failsafe = failsafe == null ? Failsafe.NONE : failsafe;
     }
 
     public boolean dcsOk() {
