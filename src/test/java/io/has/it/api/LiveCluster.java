@@ -138,10 +138,16 @@ final class LiveCluster implements BeforeAllCallback, AfterAllCallback, AfterTes
 
     /** POST with a JSON body; null when unreachable. */
     Rest post(String member, String path, String json, Duration timeout) throws InterruptedException {
+        return send("POST", member, path, json, timeout);
+    }
+
+    /** {@code method} with an optional JSON body; null when unreachable. */
+    Rest send(String method, String member, String path, String json, Duration timeout) throws InterruptedException {
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create(cluster.restUrl(member, path))).timeout(timeout)
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(json)).build();
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
             return new Rest(r.statusCode(), r.body(), null);
         } catch (IOException e) {

@@ -181,4 +181,54 @@ class PatronictlCommandsIT {
         JsonNode h = LiveCluster.JSON.readTree(json.stdout());
         assertEquals(candidate, h.get(h.size() - 1).path("New Leader").asText(), json.describe());
     }
+
+    private static final String FAR_FUTURE = "2099-01-01T00:00+00:00";
+
+    @Test
+    @Order(6)
+    void restartScheduledByPatronictlIsShownByTheMemberAndDeletedOverRest() throws Exception {
+        ClusterHarness cluster = LIVE.cluster();
+        String leader = LIVE.settledLeader();
+        String replica = LIVE.others(leader).get(0);
+
+        Tool.Result restart = patronictl("restart", cluster.scope(), replica, "--scheduled", FAR_FUTURE, "--force");
+        assertEquals(0, restart.exit(), restart.describe());
+        assertTrue(restart.stdout().contains("Success: restart scheduled on member " + replica), restart.describe());
+        JsonNode status = cluster.patroni(replica);
+        assertEquals("2099-01-01T00:00:00+00:00", status.path("scheduled_restart").path("schedule").asText(),
+                "scheduled_restart in GET /patroni: " + status);
+
+        Tool.Result again = patronictl("restart", cluster.scope(), replica, "--scheduled", FAR_FUTURE, "--force");
+        assertTrue(again.stdout().contains("Failed: another restart is already scheduled on member " + replica),
+                again.describe());
+
+        LiveCluster.Rest delete = LIVE.send("DELETE", replica, "/restart", null, Duration.ofSeconds(30));
+        assertNotNull(delete, "DELETE /restart on " + replica);
+        assertEquals(200, delete.status(), delete.text());
+        assertFalse(cluster.patroni(replica).has("scheduled_restart"), "after DELETE /restart: " + cluster.patroni(replica));
+    }
+
+    @Test
+    @Order(7)
+    @org.junit.jupiter.api.Disabled("daemon bug (io.has.ha.HaLoop / io.has.cluster.MemberData, outside api/ctl): the member"
+            + " key never carries scheduled_restart (nor pending_restart), so `patronictl list -e` shows no scheduled"
+            + " restart and `patronictl flush <cluster> restart` answers 'No scheduled restart for member X' without"
+            + " sending DELETE /restart")
+    void restartScheduledByPatronictlIsListedAndFlushedByPatronictl() throws Exception {
+        ClusterHarness cluster = LIVE.cluster();
+        String leader = LIVE.settledLeader();
+        String replica = LIVE.others(leader).get(0);
+        Tool.Result restart = patronictl("restart", cluster.scope(), replica, "--scheduled", FAR_FUTURE, "--force");
+        assertTrue(restart.stdout().contains("Success: restart scheduled on member " + replica), restart.describe());
+        await("scheduled_restart in the member key of " + replica).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> LIVE.memberKey(replica).path("scheduled_restart").has("schedule"));
+        Tool.Result list = patronictl("list", "-e");
+        assertTrue(Tool.table(list.stdout()).get(replica).contains("2099-01-01T00:00:00+00:00"), list.describe());
+
+        Tool.Result flush = patronictl("flush", cluster.scope(), "restart", "--force");
+        assertEquals(0, flush.exit(), flush.describe());
+        assertTrue(flush.stdout().contains("Success: flush scheduled restart for member " + replica), flush.describe());
+        assertFalse(cluster.patroni(replica).has("scheduled_restart"), "after flush: " + cluster.patroni(replica));
+    }
 }
