@@ -82,6 +82,9 @@ public final class StatusDocument {
         patroni.put("scope", s.scope());
         patroni.put("name", s.name());
         doc.put("patroni", patroni);
+        if (s.stats().failsafeActive()) {
+            doc.put("failsafe_mode_is_active", true);
+        }
         if (scheduled != null) {
             doc.put("scheduled_restart", scheduledRestart(scheduled));
         }
