@@ -98,7 +98,8 @@ public final class StatusDocument {
         return doc;
     }
 
-    private static Map<String, Object> scheduledRestart(NodeControl.ScheduledRestart scheduled) {
+    /** {@code {"schedule": <isoformat>, <the request's filters>}}, as Patroni shows a scheduled restart. */
+    public static Map<String, Object> scheduledRestart(NodeControl.ScheduledRestart scheduled) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("schedule", PyFormat.isoformat(scheduled.at()));
         NodeControl.RestartRequest r = scheduled.request();
