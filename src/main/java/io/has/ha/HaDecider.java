@@ -65,6 +65,10 @@ public final class HaDecider {
         LoopMemory mem = v.cluster() != null && v.cluster().leader() != null
                 ? m.withLastLeader(v.cluster().leader().name())
                 : m;
+        if (v.local().isRunningReplica() && v.local().streaming()) {
+            // a standby that streams has rejoined: nothing left to rewind or to check
+            mem = mem.withNeedsRewind(false).withPrimaryDataTimeline(null);
+        }
         Decision d = decideWith(v, mem);
         // crash bookkeeping: remember when a lock-holding primary was first seen down
         boolean crashed = v.holdsLock() && v.dcsOk() && !v.local().isRunning() && !v.local().dataDirEmpty()
@@ -72,9 +76,15 @@ public final class HaDecider {
         long since = crashed ? (mem.crashedSinceMs() == 0 ? v.nowMs() : mem.crashedSinceMs()) : 0;
         mem = mem.withCrashedSince(since);
         if (d instanceof Demote dm && dm.reason().startsWith(DIVERGED)) {
-            mem = mem.withNeedsRewind(true);
-        } else if (v.local().isRunningReplica() && v.local().streaming()) {
-            mem = mem.withNeedsRewind(false);
+            mem = mem.withNeedsRewind(true).withPrimaryDataTimeline(null);
+        }
+        if (d instanceof StartPostgres st && st.standby() && st.upstream() == null && v.local().wasPrimary()) {
+            mem = mem.withPrimaryDataTimeline(v.local().timeline());
+        }
+        if (d instanceof Rewind) {
+            mem = mem.withRewindFailed(0, null);
+        } else if (v.longAction().lastFailed("rewind") && !v.longAction().isRunning() && mem.rewindFailedMs() == 0) {
+            mem = mem.withRewindFailed(v.nowMs(), mem.lastLeader());
         }
         if (d instanceof Demote dm && dm.mode() == DemoteMode.GRACEFUL) {
             mem = mem.withSwitchoverDemote(v.nowMs());
@@ -160,7 +170,7 @@ public final class HaDecider {
         }
 
         // 13. someone else holds the lock: follow it
-        return decideFollower(v);
+        return decideFollower(v, m);
     }
 
     /**
@@ -213,7 +223,7 @@ public final class HaDecider {
         return new NoAction("waiting for leader to bootstrap");
     }
 
-    private static Decision decideFollower(ClusterView v) {
+    private static Decision decideFollower(ClusterView v, LoopMemory m) {
         Cluster c = v.cluster();
         LocalState local = v.local();
         boolean paused = v.config().pause();
@@ -238,7 +248,7 @@ public final class HaDecider {
             return NoAction.waitingFor("no action. I am (" + v.me() + "), a secondary, and the leader ("
                     + c.leader().name() + ") has not published its address yet");
         }
-        String diverged = divergence(v, leaderMember);
+        String diverged = divergence(v, leaderMember, m);
         if (diverged != null) {
             return new Demote(DemoteMode.IMMEDIATE_NOLOCK, DIVERGED + diverged);
         }
@@ -289,12 +299,23 @@ public final class HaDecider {
                     return new StartPostgres(true, up, "starting as a secondary following " + l.name()
                             + ": the new timeline forked after my clean shutdown, no rewind needed");
                 }
-                if (v.config().usePgRewind() && v.rewindAvailable() && !v.longAction().lastFailed("rewind")) {
-                    return new Rewind(up);
+                if (v.config().usePgRewind() && v.rewindAvailable()) {
+                    if (!v.longAction().lastFailed("rewind")) {
+                        return new Rewind(up);
+                    }
+                    if (!v.config().removeDataDirectoryOnRewindFailure()) {
+                        // Patroni's default: never delete data because a rewind failed (the leader may
+                        // just have died); try again after ttl or against another leader
+                        boolean retry = m.rewindFailedMs() != 0 && (!l.name().equals(m.rewindFailedLeader())
+                                || v.nowMs() - m.rewindFailedMs() >= v.config().ttl() * 1000L);
+                        return retry ? new Rewind(up) : new NoAction("pg_rewind from " + l.name() + " failed ("
+                                + v.longAction().lastError() + "); not removing the data directory"
+                                + " (remove_data_directory_on_rewind_failure is off), will retry");
+                    }
                 }
                 String why = !v.config().usePgRewind() ? "use_pg_rewind is off"
                         : !v.rewindAvailable() ? "no pg_rewind of the server's major version is installed"
-                        : "pg_rewind failed";
+                        : "pg_rewind failed and remove_data_directory_on_rewind_failure is on";
                 return new Reinitialize(up, "reinitializing from " + l.name() + " because the timeline diverged and "
                         + why);
             }
@@ -306,9 +327,11 @@ public final class HaDecider {
      * Why a running standby cannot follow the leader without a rewind — its WAL goes past the point
      * where the leader's timeline forked from ours (Patroni's rewind check on follow) — or null.
      */
-    static String divergence(ClusterView v, Member leader) {
+    static String divergence(ClusterView v, Member leader, LoopMemory m) {
         LocalState local = v.local();
-        Integer ours = local.timeline();
+        // Only a standby started without upstream from a former primary's data can be ahead of the fork:
+        // a standby that streamed from a leader is never checked (its reported timeline can lag).
+        Integer ours = m.primaryDataTimeline();
         Integer theirs = leader.data().timeline();
         if (!local.isRunningReplica() || ours == null || theirs == null || ours >= theirs
                 || local.walPosition() == null || v.cluster().history() == null) {

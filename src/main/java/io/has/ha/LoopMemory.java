@@ -4,30 +4,49 @@ package io.has.ha;
  * The few facts that must survive from one cycle to the next, kept explicit and immutable so the
  * decider stays a pure function of (view, memory).
  *
- * @param crashedSinceMs     when we, holding the lock, first saw our primary not running (0 = not crashed)
- * @param lastLeader         name of the last leader seen in the DCS (Patroni's old_cluster), or null
- * @param switchoverDemoteMs when we demoted ourselves for a switchover (0 = not recently): until the
- *                           candidate takes the lock, the old primary stays down instead of restarting
- * @param needsRewind        our WAL went past the leader's fork point: once stopped, rewind or re-clone
- *                           (the control file of a stopped standby no longer says so)
+ * @param crashedSinceMs      when we, holding the lock, first saw our primary not running (0 = not crashed)
+ * @param lastLeader          name of the last leader seen in the DCS (Patroni's old_cluster), or null
+ * @param switchoverDemoteMs  when we demoted ourselves for a switchover (0 = not recently): until the
+ *                            candidate takes the lock, the old primary stays down instead of restarting
+ * @param needsRewind         our WAL went past the leader's fork point: once stopped, rewind or re-clone
+ *                            (the control file of a stopped standby no longer says so)
+ * @param primaryDataTimeline we started a standby without upstream from a former primary's data on this
+ *                            timeline (null otherwise): before following a leader, check it did not diverge
+ * @param rewindFailedMs      when a failed pg_rewind was first seen (0 = none), to pace retries
+ * @param rewindFailedLeader  the leader that rewind ran against
  */
-public record LoopMemory(long crashedSinceMs, String lastLeader, long switchoverDemoteMs, boolean needsRewind) {
+public record LoopMemory(long crashedSinceMs, String lastLeader, long switchoverDemoteMs, boolean needsRewind,
+        Integer primaryDataTimeline, long rewindFailedMs, String rewindFailedLeader) {
 
-    public static final LoopMemory INITIAL = new LoopMemory(0, null, 0, false);
+    public static final LoopMemory INITIAL = new LoopMemory(0, null, 0, false, null, 0, null);
 
     public LoopMemory withCrashedSince(long ms) {
-        return new LoopMemory(ms, lastLeader, switchoverDemoteMs, needsRewind);
+        return new LoopMemory(ms, lastLeader, switchoverDemoteMs, needsRewind, primaryDataTimeline, rewindFailedMs,
+                rewindFailedLeader);
     }
 
     public LoopMemory withLastLeader(String name) {
-        return new LoopMemory(crashedSinceMs, name, switchoverDemoteMs, needsRewind);
+        return new LoopMemory(crashedSinceMs, name, switchoverDemoteMs, needsRewind, primaryDataTimeline,
+                rewindFailedMs, rewindFailedLeader);
     }
 
     public LoopMemory withNeedsRewind(boolean value) {
-        return new LoopMemory(crashedSinceMs, lastLeader, switchoverDemoteMs, value);
+        return new LoopMemory(crashedSinceMs, lastLeader, switchoverDemoteMs, value, primaryDataTimeline,
+                rewindFailedMs, rewindFailedLeader);
     }
 
     public LoopMemory withSwitchoverDemote(long ms) {
-        return new LoopMemory(crashedSinceMs, lastLeader, ms, needsRewind);
+        return new LoopMemory(crashedSinceMs, lastLeader, ms, needsRewind, primaryDataTimeline, rewindFailedMs,
+                rewindFailedLeader);
+    }
+
+    public LoopMemory withPrimaryDataTimeline(Integer timeline) {
+        return new LoopMemory(crashedSinceMs, lastLeader, switchoverDemoteMs, needsRewind, timeline, rewindFailedMs,
+                rewindFailedLeader);
+    }
+
+    public LoopMemory withRewindFailed(long ms, String leader) {
+        return new LoopMemory(crashedSinceMs, lastLeader, switchoverDemoteMs, needsRewind, primaryDataTimeline, ms,
+                leader);
     }
 }

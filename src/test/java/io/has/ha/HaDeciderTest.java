@@ -327,8 +327,22 @@ class HaDeciderTest {
         }
 
         @Test
-        void oldPrimaryIsReclonedAfterAFailedRewind() {
+        void aFailedRewindNeverRemovesTheDataDirectoryByDefaultAndIsRetriedLater() {
+            LongActionStatus failed = new LongActionStatus(null, "rewind", false, "could not connect to server");
+            ClusterView v = view("pg1", ledBy("pg2", 100, 2), stopped(true, 1)).longAction(failed).build();
+            Step first = HaDecider.decide(v, LoopMemory.INITIAL.withLastLeader("pg2"));
+            NoAction n = assertInstanceOf(NoAction.class, first.decision());
+            assertTrue(n.reason().contains("not removing the data directory"), n.reason());
+            assertEquals(Views.NOW, first.memory().rewindFailedMs());
+            // a ttl later (30 s here) it tries again
+            LoopMemory later = first.memory().withRewindFailed(Views.NOW - 31_000, "pg2");
+            assertInstanceOf(Rewind.class, HaDecider.decide(v, later).decision());
+        }
+
+        @Test
+        void aFailedRewindReclonesWhenRemoveDataDirectoryOnRewindFailureIsOn() {
             Decision d = view("pg1", ledBy("pg2", 100, 2), stopped(true, 1))
+                    .pg("remove_data_directory_on_rewind_failure", true)
                     .longAction(new LongActionStatus(null, "rewind", false, "pg_rewind failed")).decide();
             assertInstanceOf(Reinitialize.class, d);
         }
@@ -345,9 +359,17 @@ class HaDeciderTest {
         private final List<HistoryEntry> forkAt150 = List.of(new HistoryEntry(1, 150, "r", "t", "pg2"));
 
         @Test
-        void standbyWhoseWalGoesPastTheForkIsStoppedForARewindInsteadOfFollowing() {
+        void oldPrimaryStartedWithoutUpstreamIsRememberedForTheDivergenceCheck() {
+            Step step = HaDecider.decide(view("pg1", unlocked(100, 1), stopped(true, 1)).build(), LoopMemory.INITIAL);
+            assertEquals(new StartPostgres(true, null, "starting as a secondary: no leader yet"), step.decision());
+            assertEquals(1, step.memory().primaryDataTimeline());
+        }
+
+        @Test
+        void standbyFromAFormerPrimaryWhoseWalGoesPastTheForkIsStoppedForARewindInsteadOfFollowing() {
             var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
-            Step step = HaDecider.decide(view("pg1", c, runningReplica(180, 1, null)).build(), LoopMemory.INITIAL);
+            LoopMemory startedFromPrimaryData = LoopMemory.INITIAL.withPrimaryDataTimeline(1);
+            Step step = HaDecider.decide(view("pg1", c, runningReplica(180, 1, null)).build(), startedFromPrimaryData);
             Demote d = assertInstanceOf(Demote.class, step.decision());
             assertTrue(d.reason().startsWith(HaDecider.DIVERGED), d.reason());
             assertTrue(step.memory().needsRewind());
@@ -357,17 +379,30 @@ class HaDeciderTest {
         }
 
         @Test
+        void aStandbyThatStreamedFromALeaderIsNeverStoppedOnItsReportedTimeline() {
+            // regression: the new leader pg2 died; pg3's WAL receiver went away and its reported timeline fell
+            // back to the stale restartpoint timeline 1 although its WAL is on timeline 2 — it must not be
+            // stopped (it used to be, and a failed rewind against the dead leader then wiped it)
+            var c = Views.withHistory(ledBy("pg1", 300, 3), forkAt150);
+            Decision d = view("pg3", c, runningReplica(180, 1, pgAddress(2))).decide();
+            assertInstanceOf(Follow.class, d);
+        }
+
+        @Test
         void standbyBehindTheForkJustFollows() {
             var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
-            assertInstanceOf(Follow.class, view("pg1", c, runningReplica(140, 1, pgAddress(1))).decide());
+            Decision d = HaDecider.decide(view("pg1", c, runningReplica(140, 1, pgAddress(1))).build(),
+                    LoopMemory.INITIAL.withPrimaryDataTimeline(1)).decision();
+            assertInstanceOf(Follow.class, d);
         }
 
         @Test
         void streamingAgainClearsTheNeedForARewind() {
             var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
-            LoopMemory m = LoopMemory.INITIAL.withNeedsRewind(true);
+            LoopMemory m = LoopMemory.INITIAL.withNeedsRewind(true).withPrimaryDataTimeline(1);
             Step step = HaDecider.decide(view("pg1", c, runningReplica(300, 2, pgAddress(2))).build(), m);
             assertTrue(!step.memory().needsRewind());
+            assertNull(step.memory().primaryDataTimeline());
         }
     }
 
