@@ -85,8 +85,11 @@ class NspawnIT {
                 assertTrue(steps.contains("restarted-vip-present"), steps);
                 assertTrue(steps.contains("killed-vip-absent"), "ExecStopPost removes the VIP after kill -9:\n" + steps);
                 String journal = Host.read(out.resolve("journal"));
-                assertTrue(journal.contains("status=9/KILL") || journal.contains("signal=KILL")
-                        || journal.contains("'signal'"), "the daemon died of SIGKILL:\n" + journal);
+                assertTrue(journal.contains("status=9/KILL") && journal.contains("Result=signal"),
+                        "the daemon died of SIGKILL:\n" + journal);
+                String stopPost = journal.lines().filter(l -> l.startsWith("ExecStopPost=")).findFirst().orElse("");
+                assertTrue(stopPost.contains("/usr/sbin/ip addr del") && stopPost.contains("code=exited ; status=0 "),
+                        "ExecStopPost ran ip addr del successfully after the kill: " + stopPost);
                 assertFalse(Netns.has(nsA, VIP));
             }
         } finally {
@@ -187,7 +190,7 @@ class NspawnIT {
                 done
                 [ -n "$leader" ] || { echo "no container init after 120 s" > $O/unavailable; exit 0; }
                 step "booted: $(nsenter -t $leader -a systemctl is-system-running 2>&1 || true)"
-                in() { nsenter -t $leader -a "$@"; }
+                ct() { nsenter -t $leader -a "$@"; }
                 vip_on() { ip -n $NSA -o addr show dev eth0 | grep -q "inet $VIP/"; }
                 await_vip() { # $1 = present|absent
                   for i in $(seq 1 1800); do
@@ -198,31 +201,31 @@ class NspawnIT {
                   return 1
                 }
 
-                in systemctl start has
-                step "systemctl start has: $(in systemctl is-active has || true)"
+                ct systemctl start has
+                step "systemctl start has: $(ct systemctl is-active has || true)"
                 await_vip present && step started-vip-present || step started-vip-missing
-                main=$(in systemctl show -p MainPID --value has)
-                in ps -o user=,pid=,args= -p $main > $O/user || true
-                in grep -E '^Cap(Amb|Eff)' /proc/$main/status >> $O/user || true
+                main=$(ct systemctl show -p MainPID --value has)
+                ct ps -o user=,pid=,args= -p $main > $O/user || true
+                ct grep -E '^Cap(Amb|Eff)' /proc/$main/status >> $O/user || true
 
-                in systemctl stop has
-                step "systemctl stop has: $(in systemctl is-active has || true)"
+                ct systemctl stop has
+                step "systemctl stop has: $(ct systemctl is-active has || true)"
                 await_vip absent && step stopped-vip-absent || step stopped-vip-present
 
-                in systemctl start has
+                ct systemctl start has
                 await_vip present && step restarted-vip-present || step restarted-vip-missing
-                main=$(in systemctl show -p MainPID --value has)
-                in kill -9 $main
+                main=$(ct systemctl show -p MainPID --value has)
+                ct kill -9 $main
                 step "kill -9 of the daemon (pid $main in the container)"
                 await_vip absent && step killed-vip-absent || step killed-vip-present
                 for i in $(seq 1 300); do
-                  s=$(in systemctl is-active has || true)
+                  s=$(ct systemctl is-active has || true)
                   case "$s" in inactive|failed) break;; esac
                   sleep 0.1   # poll interval
                 done
-                step "after kill -9: $(in systemctl is-active has || true)"
-                in journalctl -u has --no-pager -o short-precise > $O/journal 2>&1 || true
-                in systemctl show has -p ExecStopPost -p Result -p ExecMainStatus >> $O/journal 2>&1 || true
+                step "after kill -9: $(ct systemctl is-active has || true)"
+                ct journalctl -u has --no-pager -o short-precise > $O/journal 2>&1 || true
+                ct systemctl show has -p ExecStopPost -p Result -p ExecMainStatus >> $O/journal 2>&1 || true
                 """.formatted(w, rpm.toAbsolutePath(), nsA, machine, VIP, NsCluster.pgBin());
     }
 }
