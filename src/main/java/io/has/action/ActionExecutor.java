@@ -134,7 +134,7 @@ public final class ActionExecutor {
             return Outcome.DONE;
         }
         if (decision instanceof Decision.Demote d) {
-            demote(d.mode());
+            demote(d.mode(), d.killAfterSeconds());
             return Outcome.DONE;
         }
         if (decision instanceof Decision.ClearFailover cf) {
@@ -261,14 +261,14 @@ public final class ActionExecutor {
         }
     }
 
-    private void demote(Decision.DemoteMode mode) throws DbException, DcsException {
+    private void demote(Decision.DemoteMode mode, int killAfterSeconds) throws DbException, DcsException {
         slotsDone = null;
         vip.release();
         watchdog.disable();
         switch (mode) {
             case GRACEFUL -> {
                 // a clean shutdown sends every WAL record to the standbys before the lock is given up
-                db.stop(StopMode.FAST);
+                db.stop(StopMode.FAST, killAfterSeconds);
                 dcs.releaseLeader();
             }
             case OFFLINE -> db.stop(StopMode.FAST);

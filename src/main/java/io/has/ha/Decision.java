@@ -187,8 +187,16 @@ public sealed interface Decision {
         IMMEDIATE
     }
 
-    /** Stop accepting writes: stop the server; a later cycle rewinds or restarts it as a standby. */
-    record Demote(DemoteMode mode, String reason) implements Decision {
+    /**
+     * Stop accepting writes: stop the server; a later cycle rewinds or restarts it as a standby.
+     *
+     * @param killAfterSeconds kill the postmaster when the stop takes longer (0: never)
+     */
+    record Demote(DemoteMode mode, int killAfterSeconds, String reason) implements Decision {
+        public Demote(DemoteMode mode, String reason) {
+            this(mode, 0, reason);
+        }
+
         @Override
         public String describe() {
             return reason;

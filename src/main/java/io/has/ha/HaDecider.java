@@ -261,10 +261,12 @@ public final class HaDecider {
                     return new StartPostgres(true, up, "starting as a secondary following " + l.name()
                             + ": the new timeline forked after my clean shutdown, no rewind needed");
                 }
-                if (v.config().usePgRewind() && !v.longAction().lastFailed("rewind")) {
+                if (v.config().usePgRewind() && v.rewindAvailable() && !v.longAction().lastFailed("rewind")) {
                     return new Rewind(up);
                 }
-                String why = v.config().usePgRewind() ? "pg_rewind failed" : "use_pg_rewind is off";
+                String why = !v.config().usePgRewind() ? "use_pg_rewind is off"
+                        : !v.rewindAvailable() ? "no pg_rewind of the server's major version is installed"
+                        : "pg_rewind failed";
                 return new Reinitialize(up, "reinitializing from " + l.name() + " because the timeline diverged and "
                         + why);
             }

@@ -193,7 +193,7 @@ public final class HaLoop {
             }
         }
         ClusterView view = new ClusterView(config.name(), cluster, dcsError, dcs.sessionId(), local, dynamic, peers, la,
-                config.tags(), config.bootstrap().dcs(), now, localHistory, watchdog.isHealthy());
+                config.tags(), config.bootstrap().dcs(), now, localHistory, watchdog.isHealthy(), db.canRewind());
 
         HaDecider.Step step = HaDecider.decide(view, memory);
         memory = step.memory();
@@ -203,7 +203,7 @@ public final class HaLoop {
         String kind = outcome.ok() ? decision.kind() : decision.kind() + "Failed";
         String sentence = outcome.ok() ? decision.describe() : outcome.message();
         int repeatsBefore = decisions.lastRepeats();
-        boolean changed = decisions.record(now, kind, sentence);
+        boolean changed = decisions.record(now, kind, sentence, view.facts());
         if (changed) {
             String line = (dynamic.pause() ? "PAUSE: " : "") + sentence
                     + (repeatsBefore > 0 ? " (previous decision repeated " + repeatsBefore + " times)" : "");
@@ -382,7 +382,7 @@ public final class HaLoop {
         longActions.close();
         if (!dynamic.pause()) {
             try {
-                db.stop(StopMode.FAST);
+                db.stop(StopMode.FAST, dynamic.synchronousMode() ? dynamic.primaryStopTimeout() : 0);
             } catch (DbException e) {
                 log.error("[{}] could not stop PostgreSQL on shutdown: {}", config.name(), e.getMessage());
             }

@@ -320,6 +320,13 @@ class HaDeciderTest {
         }
 
         @Test
+        void oldPrimaryIsReclonedWhenNoMatchingRewindToolIsInstalled() {
+            Reinitialize r = assertInstanceOf(Reinitialize.class,
+                    view("pg1", ledBy("pg2", 100, 2), stopped(true, 1)).noRewindTool().decide());
+            assertTrue(r.reason().contains("no pg_rewind of the server's major version"), r.reason());
+        }
+
+        @Test
         void oldPrimaryIsReclonedAfterAFailedRewind() {
             Decision d = view("pg1", ledBy("pg2", 100, 2), stopped(true, 1))
                     .longAction(new LongActionStatus(null, "rewind", false, "pg_rewind failed")).decide();
