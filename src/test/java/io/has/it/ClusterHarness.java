@@ -289,7 +289,7 @@ public final class ClusterHarness implements AutoCloseable {
                   listen: 127.0.0.1:%d
                   connect_address: 127.0.0.1:%d
                 zookeeper:
-                  hosts: ['%s']
+                  hosts: [%s]
                 bootstrap:
                   dcs:
                     ttl: %d
@@ -317,7 +317,8 @@ public final class ClusterHarness implements AutoCloseable {
                     rewind: {username: rewind_user, password: rewind-pass}
                   parameters:
                     unix_socket_directories: '%s'
-                """.formatted(options.scope, m.name, m.apiPort, m.apiPort, zkConnectString(),
+                """.formatted(options.scope, m.name, m.apiPort, m.apiPort,
+                Stream.of(zkConnectString().split(",")).map(h -> "'" + h + "'").collect(Collectors.joining(", ")),
                 options.ttl, options.loopWait, options.retryTimeout, options.maximumLagOnFailover,
                 m.pgPort, m.pgPort, m.dataDir(), pgBin, m.dir.resolve("pgpass"), SUPERUSER,
                 SUPERUSER_PASSWORD, m.dir) + tags;

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -59,45 +58,13 @@ class CrashFaultsIT {
     @Test
     @Order(1)
     void leaderNodeLossThenRejoin() throws Exception {
-        String leader = fc.beginStep("node loss (kill -9 daemon + postmaster)");
-        Instant crash = Instant.now();
-        fc.harness().kill9Daemon(leader);
-        fc.harness().kill9Postmaster(leader);
-        String next = fc.awaitNewLeader(leader, crash, FAILOVER);
-        fc.promoted(next);
-        fc.log("node loss of " + leader + ": " + next + " accepts writes "
-                + FaultCluster.secs(Duration.between(crash, Instant.now())) + " after the crash (observed), write gap "
-                + fc.writeGap(crash, leader, next));
-        fc.assertAcknowledgedPresent(next, fc.stepStart(), crash.minusSeconds(1), "asynchronous crash");
-        fc.harness().start(leader);
-        assertEquals(next, fc.endStep(false), "leader after " + leader + " rejoined");
+        FaultSteps.nodeLoss(fc, FAILOVER);
     }
 
     @Test
     @Order(2)
     void postmasterKilledWithDefaultStartTimeoutRestartsInPlace() throws Exception {
-        String leader = fc.beginStep("postmaster killed, primary_start_timeout default");
-        long oldPid = fc.harness().postmaster(leader).orElseThrow().pid();
-        Instant crash = Instant.now();
-        fc.harness().kill9Postmaster(leader);
-        List<String> otherLeaders = new ArrayList<>();
-        Instant restarted = fc.poll("a new postmaster of " + leader, FAILOVER, () -> {
-            String key = fc.harness().leaderFromZk();
-            if (key != null && !key.equals(leader)) {
-                otherLeaders.add(key);
-            }
-            Optional<ProcessHandle> pm = fc.harness().postmaster(leader);
-            return pm.isPresent() && pm.get().pid() != oldPid ? Instant.now() : null;
-        }, () -> "postmaster " + fc.harness().postmaster(leader));
-        fc.awaitWritesOn(leader, restarted);
-        assertEquals(List.of(), otherLeaders, "the leader key must stay with " + leader);
-        assertEquals(leader, fc.harness().leaderFromZk());
-        fc.log("postmaster of " + leader + " killed: restarted in place, writes back on " + leader + " after "
-                + FaultCluster.secs(Duration.between(crash, Instant.now())) + " (observed), longest write gap "
-                + fc.writeGap(crash, leader, leader));
-        assertEquals(leader, fc.endStep(false));
-        // crash recovery on the same server keeps every acknowledged commit
-        fc.assertAcknowledgedPresent(leader, fc.stepStart(), Instant.now(), "restart in place");
+        FaultSteps.postmasterKilledInPlace(fc, FAILOVER);
     }
 
     @Test
@@ -107,6 +74,7 @@ class CrashFaultsIT {
         FaultCluster.Response r = fc.patch(leader, "/config", "{\"primary_start_timeout\": 0}");
         assertEquals(200, r.status(), "PATCH /config: " + r);
         try {
+            Instant replicated = fc.awaitReplicated(leader);
             Instant crash = Instant.now();
             fc.harness().kill9Postmaster(leader);
             String next = fc.awaitNewLeader(leader, crash, FAILOVER);
@@ -114,7 +82,7 @@ class CrashFaultsIT {
             fc.log("postmaster of " + leader + " killed with primary_start_timeout 0: " + next + " accepts writes "
                     + FaultCluster.secs(Duration.between(crash, Instant.now())) + " after the crash (observed), "
                     + "write gap " + fc.writeGap(crash, leader, next));
-            fc.assertAcknowledgedPresent(next, fc.stepStart(), crash.minusSeconds(1), "asynchronous crash");
+            fc.assertAcknowledgedPresent(next, fc.stepStart(), replicated, "replicated before the crash");
             assertEquals(next, fc.endStep(false), "leader after " + leader + " rejoined");
         } finally {
             FaultCluster.Response back = fc.patch(fc.harness().names().get(0), "/config",
@@ -127,6 +95,7 @@ class CrashFaultsIT {
     @Order(4)
     void sigstoppedLeaderDemotesOnResumeAndRejoins() throws Exception {
         String leader = fc.beginStep("leader daemon SIGSTOP > ttl, then SIGCONT");
+        Instant replicated = fc.awaitReplicated(leader);
         Instant stop = Instant.now();
         fc.harness().sigstop(leader);
         String next;
@@ -145,7 +114,7 @@ class CrashFaultsIT {
         fc.log("SIGCONT of " + leader + ": no longer writable " + FaultCluster.secs(Duration.between(cont, demoted))
                 + " after SIGCONT (observed)");
         assertEquals(next, fc.endStep(true), "leader after " + leader + " rejoined");
-        fc.assertAcknowledgedPresent(next, fc.stepStart(), stop.minusSeconds(1), "writes before the SIGSTOP");
+        fc.assertAcknowledgedPresent(next, fc.stepStart(), replicated, "replicated before the SIGSTOP");
     }
 
     @Test
@@ -154,6 +123,7 @@ class CrashFaultsIT {
         String leader = fc.beginStep("ZooKeeper unreachable > retry_timeout");
         int timelineBefore = timeline(leader);
         List<String> replicas = fc.harness().names().stream().filter(n -> !n.equals(leader)).toList();
+        Instant replicated = fc.awaitReplicated(leader);
         Instant stop = Instant.now();
         fc.harness().stopZooKeeper();
         Instant demoted;
@@ -185,7 +155,7 @@ class CrashFaultsIT {
                 + (now.equals(leader) ? " (same leader" : " (new leader") + ", timeline " + timelineBefore + " -> "
                 + timelineAfter + ") " + FaultCluster.secs(Duration.between(back, Instant.now())) + " later");
         fc.endStep(false);
-        fc.assertAcknowledgedPresent(now, fc.stepStart(), stop.minusSeconds(1), "writes before the outage");
+        fc.assertAcknowledgedPresent(now, fc.stepStart(), replicated, "replicated before the outage");
     }
 
     // ------------------------------------------------------------------------------------------

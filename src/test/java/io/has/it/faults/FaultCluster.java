@@ -169,6 +169,34 @@ public final class FaultCluster implements AutoCloseable {
     }
 
     /**
+     * Waits until the other members have replayed the last write each writer had acknowledged on
+     * {@code leader} when this was called, and returns that instant: every write acknowledged
+     * before it is on every member (WAL is replayed in order), so it must survive any crash of the
+     * leader that follows, even without synchronous replication.
+     */
+    public Instant awaitReplicated(String leader) {
+        Instant t = Instant.now();
+        List<Long> last = new ArrayList<>();
+        for (Writer w : writers) {
+            w.ticks().stream().filter(k -> k.committed().containsKey(leader) && k.committed().get(leader).isBefore(t))
+                    .mapToLong(Tick::id).max().ifPresent(last::add);
+        }
+        String in = last.stream().map(String::valueOf).collect(Collectors.joining(","));
+        for (String m : cluster.names()) {
+            if (m.equals(leader) || last.isEmpty()) {
+                continue;
+            }
+            poll(m + " replaying ids " + last, Duration.ofSeconds(60), () -> {
+                try (Connection c = cluster.connect(m, 2, 5); Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT count(*) FROM has_check WHERE id IN (" + in + ")")) {
+                    return rs.next() && rs.getLong(1) == last.size() ? Boolean.TRUE : null;
+                }
+            }, () -> "not replayed");
+        }
+        return t;
+    }
+
+    /**
      * A member other than {@code old} holds the leader key, answers {@code /primary} 200 and
      * acknowledged writes of both writers attempted after {@code since}; returns it.
      */

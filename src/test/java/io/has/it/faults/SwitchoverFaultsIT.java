@@ -2,7 +2,6 @@ package io.has.it.faults;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +14,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -41,7 +38,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SwitchoverFaultsIT {
 
     private static final int LOOP_WAIT = 2;
-    private static final Pattern SWITCHED = Pattern.compile("Successfully switched over to \"([^\"]+)\"");
 
     @RegisterExtension
     static final FaultGuard GUARD = new FaultGuard();
@@ -59,9 +55,10 @@ class SwitchoverFaultsIT {
     void fiveSwitchoversToNamedAndAnyCandidate() throws Exception {
         for (int i = 1; i <= 5; i++) {
             boolean named = i % 2 == 1;
-            String leader = fc.beginStep("switchover " + i + "/5 (" + (named ? "named candidate" : "any") + ")");
+            String leader = fc.harness().leaderFromZk();
             String candidate = named ? pickOther(leader, i) : null;
-            switchover(leader, candidate);
+            FaultSteps.switchover(fc, "switchover " + i + "/5 (" + (named ? "named candidate" : "any") + ")",
+                    candidate, Instant.EPOCH);
         }
     }
 
@@ -128,9 +125,8 @@ class SwitchoverFaultsIT {
         fc.log("synchronous_mode: " + leader + " replicates synchronously to " + sync);
         fc.endStep(false);
 
-        leader = fc.beginStep("synchronous-mode switchover (any)");
-        sync = awaitSyncStandby(leader);
-        String now = switchover(leader, null);
+        sync = awaitSyncStandby(fc.harness().leaderFromZk());
+        String now = FaultSteps.switchover(fc, "synchronous-mode switchover (any)", null, Instant.EPOCH);
         assertEquals(sync, now, "a switchover to any member in synchronous mode goes to the sync standby");
     }
 
@@ -156,34 +152,6 @@ class SwitchoverFaultsIT {
     }
 
     // ------------------------------------------------------------------------------------------
-
-    /**
-     * POST /switchover through the leader's API; expects 200 {@code Successfully switched over to
-     * "x"}, checks the step and returns the new leader.
-     */
-    private static String switchover(String leader, String candidate) throws Exception {
-        Instant t = Instant.now();
-        String body = candidate == null ? "{\"leader\":\"" + leader + "\"}"
-                : "{\"leader\":\"" + leader + "\",\"candidate\":\"" + candidate + "\"}";
-        FaultCluster.Response r = fc.post(leader, "/switchover", body);
-        assertEquals(200, r.status(), "POST /switchover " + body + ": " + r);
-        Matcher m = SWITCHED.matcher(r.body());
-        assertTrue(m.find(), "answer to POST /switchover " + body + ": " + r.body());
-        String now = m.group(1);
-        if (candidate != null) {
-            assertEquals(candidate, now, r.body());
-        } else {
-            assertNotEquals(leader, now, r.body());
-        }
-        Instant answered = Instant.now();
-        fc.promoted(now);
-        fc.awaitWritesOn(now, t);
-        fc.log("switchover " + leader + " -> " + now + ": REST answered after "
-                + FaultCluster.secs(Duration.between(t, answered)) + ", write gap " + fc.writeGap(t, leader, now));
-        assertEquals(now, fc.endStep(false));
-        fc.assertAcknowledgedPresent(now, Instant.EPOCH, Instant.now(), "planned switchover");
-        return now;
-    }
 
     private static String pickOther(String leader, int i) {
         List<String> others = fc.harness().names().stream().filter(n -> !n.equals(leader)).toList();
