@@ -8,15 +8,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A longer randomised run (tag {@code slow}: {@code mvn verify -Dhas.excludedGroups=slow} skips it):
+ * A longer randomised run, off by default: {@code mvn verify -Dit.test=RandomFaultsIT
+ * -Dhas.faults.random=true} runs it (tag {@code slow}: {@code -Dhas.excludedGroups=slow} skips it):
  * {@code -Dhas.faults.steps} (default 20) random steps — switchover to any or a named member, loss
  * of the leader node and rejoin, postmaster killed in place — on one cluster with both writers and
  * every check after each step. The seed is printed; {@code -Dhas.faults.seed} replays a run.
  */
 @Tag("slow")
+@EnabledIfSystemProperty(named = "has.faults.random", matches = "true")
 @Timeout(value = 60, unit = TimeUnit.MINUTES)
 class RandomFaultsIT {
 
