@@ -175,6 +175,7 @@ public final class FaultCluster implements AutoCloseable {
      * leader that follows, even without synchronous replication.
      */
     public Instant awaitReplicated(String leader) {
+        awaitWritesOn(leader, stepStart); // something acknowledged in this step, before the returned instant
         Instant t = Instant.now();
         List<Long> last = new ArrayList<>();
         for (Writer w : writers) {
