@@ -79,6 +79,8 @@ public final class ClusterHarness implements AutoCloseable {
         Duration stopDeadline = Duration.ofSeconds(30);
         /** Replaces the daemon command line (self-tests of the harness only). */
         Function<Member, List<String>> commandOverride;
+        /** A ZooKeeper the test owns (e.g. a TestingCluster); null: the harness starts its own. */
+        String externalZooKeeper;
 
         public Options members(int n) {
             this.members = n;
@@ -116,6 +118,15 @@ public final class ClusterHarness implements AutoCloseable {
 
         public Options stopDeadline(Duration d) {
             this.stopDeadline = d;
+            return this;
+        }
+
+        /**
+         * Use this ZooKeeper connect string (an ensemble the test starts and stops) instead of the
+         * harness's own TestingServer.
+         */
+        public Options externalZooKeeper(String connectString) {
+            this.externalZooKeeper = connectString;
             return this;
         }
 
@@ -213,17 +224,21 @@ public final class ClusterHarness implements AutoCloseable {
             } else {
                 this.jar = sourceJar;
             }
-            Path zkDir = Files.createDirectory(baseDir.resolve("zk"));
-            Map<String, Object> zkProps = Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false",
-                    "4lw.commands.whitelist", "*");
-            InstanceSpec spec = new InstanceSpec(zkDir.toFile(), freePort(), -1, -1, false, 1, 1000, 0, zkProps,
-                    "127.0.0.1");
-            this.zk = new TestingServer(spec, true);
-            this.curator = CuratorFrameworkFactory.newClient(zk.getConnectString(), 30_000, 5_000,
+            if (options.externalZooKeeper == null) {
+                Path zkDir = Files.createDirectory(baseDir.resolve("zk"));
+                Map<String, Object> zkProps = Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false",
+                        "4lw.commands.whitelist", "*");
+                InstanceSpec spec = new InstanceSpec(zkDir.toFile(), freePort(), -1, -1, false, 1, 1000, 0, zkProps,
+                        "127.0.0.1");
+                this.zk = new TestingServer(spec, true);
+            } else {
+                this.zk = null;
+            }
+            this.curator = CuratorFrameworkFactory.newClient(zkConnectString(), 30_000, 5_000,
                     new RetryOneTime(500));
             curator.start();
             if (!curator.blockUntilConnected(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("cannot connect to the test ZooKeeper " + zk.getConnectString());
+                throw new IllegalStateException("cannot connect to the test ZooKeeper " + zkConnectString());
             }
             for (int i = 1; i <= options.members; i++) {
                 String name = "pg" + i;
@@ -274,7 +289,7 @@ public final class ClusterHarness implements AutoCloseable {
                   listen: 127.0.0.1:%d
                   connect_address: 127.0.0.1:%d
                 zookeeper:
-                  hosts: ['%s']
+                  hosts: [%s]
                 bootstrap:
                   dcs:
                     ttl: %d
@@ -302,7 +317,8 @@ public final class ClusterHarness implements AutoCloseable {
                     rewind: {username: rewind_user, password: rewind-pass}
                   parameters:
                     unix_socket_directories: '%s'
-                """.formatted(options.scope, m.name, m.apiPort, m.apiPort, zk.getConnectString(),
+                """.formatted(options.scope, m.name, m.apiPort, m.apiPort,
+                Stream.of(zkConnectString().split(",")).map(h -> "'" + h + "'").collect(Collectors.joining(", ")),
                 options.ttl, options.loopWait, options.retryTimeout, options.maximumLagOnFailover,
                 m.pgPort, m.pgPort, m.dataDir(), pgBin, m.dir.resolve("pgpass"), SUPERUSER,
                 SUPERUSER_PASSWORD, m.dir) + tags;
@@ -328,7 +344,24 @@ public final class ClusterHarness implements AutoCloseable {
     }
 
     public String zkConnectString() {
-        return zk.getConnectString();
+        return zk != null ? zk.getConnectString() : options.externalZooKeeper;
+    }
+
+    /** Stops the harness's ZooKeeper server (its data and port are kept for {@link #restartZooKeeper}). */
+    public void stopZooKeeper() throws IOException {
+        ownZooKeeper().stop();
+    }
+
+    /** Starts the harness's ZooKeeper server again, on the same port with the same data. */
+    public void restartZooKeeper() throws Exception {
+        ownZooKeeper().restart();
+    }
+
+    private TestingServer ownZooKeeper() {
+        if (zk == null) {
+            throw new IllegalStateException("this harness uses an external ZooKeeper " + options.externalZooKeeper);
+        }
+        return zk;
     }
 
     public String scope() {

@@ -47,23 +47,32 @@ public final class Writer implements AutoCloseable {
     private final List<Tick> ticks = Collections.synchronizedList(new ArrayList<>());
     private final Thread loop;
     private volatile boolean running;
-    private long nextId = 1;
+    private long nextId;
 
     /** Creates {@code has_check} on {@code leader} (as superuser); call {@link #start()} next. */
     public Writer(ClusterHarness cluster, String leader) throws SQLException {
+        this(cluster, leader, 1, "has-it-writer");
+    }
+
+    /**
+     * As above, writing ids {@code firstId, firstId + 1, ...}: concurrent writers on one table use
+     * disjoint ranges; {@code name} prefixes the writer's thread names.
+     */
+    public Writer(ClusterHarness cluster, String leader, long firstId, String name) throws SQLException {
         this.cluster = cluster;
+        this.nextId = firstId;
         this.members = cluster.names();
         try (Connection c = cluster.connect(leader, 5, 10); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS has_check (id bigint PRIMARY KEY, ts timestamptz NOT NULL)");
         }
         for (String m : members) {
             perMember.put(m, Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "has-it-writer-" + m);
+                Thread t = new Thread(r, name + "-" + m);
                 t.setDaemon(true);
                 return t;
             }));
         }
-        this.loop = new Thread(this::run, "has-it-writer");
+        this.loop = new Thread(this::run, name);
         loop.setDaemon(true);
     }
 

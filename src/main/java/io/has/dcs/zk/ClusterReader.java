@@ -67,6 +67,16 @@ final class ClusterReader {
     }
 
     Result read(Deadline d) throws DcsException {
+        // The failover key first, before the listing that decides whether a leader key exists: a new
+        // leader takes the lock before it clears the key, so a view with the key cleared also has the
+        // new leader (a switchover's REST poll would otherwise answer "Switchover failed" when the
+        // lock and the clearing fall between the listing and a later read of the failover key).
+        CuratorEvent failoverEvent = ops.getData(paths.key(ZkPaths.FAILOVER), d);
+        if (ZkOps.code(failoverEvent) == Code.NONODE) {
+            failoverEvent = null;
+        } else {
+            expectOk(failoverEvent);
+        }
         CuratorEvent base = ops.getChildren(paths.base(), d);
         if (ZkOps.code(base) == Code.NONODE) {
             return new Result(Cluster.EMPTY, null);
@@ -138,7 +148,7 @@ final class ClusterReader {
         ClusterStatus status = statusKey != null ? statusKey : legacyOptime(keys, d);
 
         Failover failover = Failover.NONE;
-        e = get(keys, ZkPaths.FAILOVER, d);
+        e = failoverEvent;
         if (e != null) {
             try {
                 failover = ClusterCodec.decodeFailover(utf8(e.getData()), e.getStat().getVersion());

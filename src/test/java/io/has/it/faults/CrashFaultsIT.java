@@ -1,0 +1,190 @@
+package io.has.it.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.has.it.ClusterHarness;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Unplanned faults on one shared cluster (ttl 10, loop_wait 2, retry_timeout 3), two writers
+ * throughout: loss of the leader node and its rejoin; the leader's postmaster killed with the
+ * daemon alive, with the default {@code primary_start_timeout} (restarted in place) and with 0
+ * (another member takes over); the leader daemon SIGSTOPped for longer than ttl (the documented
+ * overlap without a watchdog); ZooKeeper unreachable for longer than retry_timeout.
+ *
+ * <p>Each step ends converged and checked (overlap, history); writes acknowledged by the leader more
+ * than a second before an asynchronous crash must survive it, and a restart in place keeps every
+ * acknowledged write.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class CrashFaultsIT {
+
+    private static final int TTL = 10;
+    private static final int LOOP_WAIT = 2;
+    private static final int RETRY_TIMEOUT = 3;
+    private static final Duration FAILOVER = Duration.ofSeconds(3L * TTL + 60);
+
+    @RegisterExtension
+    static final FaultGuard GUARD = new FaultGuard();
+
+    private static FaultCluster fc;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        fc = GUARD.register(FaultCluster.start(ClusterHarness.options().scope("crashes").members(3)
+                .dcsTiming(TTL, LOOP_WAIT, RETRY_TIMEOUT), "CrashFaultsIT"));
+    }
+
+    @Test
+    @Order(1)
+    void leaderNodeLossThenRejoin() throws Exception {
+        FaultSteps.nodeLoss(fc, FAILOVER);
+    }
+
+    @Test
+    @Order(2)
+    void postmasterKilledWithDefaultStartTimeoutRestartsInPlace() throws Exception {
+        FaultSteps.postmasterKilledInPlace(fc, FAILOVER);
+    }
+
+    @Test
+    @Order(3)
+    void postmasterKilledWithStartTimeoutZeroFailsOver() throws Exception {
+        String leader = fc.beginStep("postmaster killed, primary_start_timeout 0");
+        FaultCluster.Response r = fc.patch(leader, "/config", "{\"primary_start_timeout\": 0}");
+        assertEquals(200, r.status(), "PATCH /config: " + r);
+        try {
+            Instant replicated = fc.awaitReplicated(leader);
+            Instant crash = Instant.now();
+            fc.harness().kill9Postmaster(leader);
+            String next = fc.awaitNewLeader(leader, crash, FAILOVER);
+            fc.promoted(next);
+            fc.log("postmaster of " + leader + " killed with primary_start_timeout 0: " + next + " accepts writes "
+                    + FaultCluster.secs(Duration.between(crash, Instant.now())) + " after the crash (observed), "
+                    + "write gap " + fc.writeGap(crash, leader, next));
+            fc.assertAcknowledgedPresent(next, fc.stepStart(), replicated, "replicated before the crash");
+            assertEquals(next, fc.endStep(false), "leader after " + leader + " rejoined");
+        } finally {
+            FaultCluster.Response back = fc.patch(fc.harness().names().get(0), "/config",
+                    "{\"primary_start_timeout\": null}");
+            assertEquals(200, back.status(), "PATCH /config primary_start_timeout back to the default: " + back);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void sigstoppedLeaderDemotesOnResumeAndRejoins() throws Exception {
+        String leader = fc.beginStep("leader daemon SIGSTOP > ttl, then SIGCONT");
+        Instant replicated = fc.awaitReplicated(leader);
+        Instant stop = Instant.now();
+        fc.harness().sigstop(leader);
+        String next;
+        try {
+            next = fc.awaitNewLeader(leader, stop, FAILOVER);
+        } finally {
+            fc.harness().sigcont(leader);
+        }
+        Instant cont = Instant.now();
+        fc.promoted(next);
+        fc.log("SIGSTOP of " + leader + "'s daemon: " + next + " leads after "
+                + FaultCluster.secs(Duration.between(stop, cont)) + " (observed); SIGCONT sent");
+        // on resume the old leader must stop accepting writes and come back as a replica of next
+        Instant demoted = fc.poll(leader + " no longer writable", FAILOVER,
+                () -> writable(leader) ? null : Instant.now(), () -> "still writable");
+        fc.log("SIGCONT of " + leader + ": no longer writable " + FaultCluster.secs(Duration.between(cont, demoted))
+                + " after SIGCONT (observed)");
+        assertEquals(next, fc.endStep(true), "leader after " + leader + " rejoined");
+        fc.assertAcknowledgedPresent(next, fc.stepStart(), replicated, "replicated before the SIGSTOP");
+    }
+
+    @Test
+    @Order(5)
+    void zooKeeperOutageDemotesTheLeaderThenConverges() throws Exception {
+        String leader = fc.beginStep("ZooKeeper unreachable > retry_timeout");
+        int timelineBefore = timeline(leader);
+        List<String> replicas = fc.harness().names().stream().filter(n -> !n.equals(leader)).toList();
+        Instant replicated = fc.awaitReplicated(leader);
+        Instant stop = Instant.now();
+        fc.harness().stopZooKeeper();
+        Instant demoted;
+        try {
+            demoted = fc.poll(leader + " stops accepting writes", Duration.ofSeconds(60),
+                    () -> writable(leader) ? null : Instant.now(), () -> "still writable");
+            fc.log("ZooKeeper stopped: " + leader + " stopped accepting writes after "
+                    + FaultCluster.secs(Duration.between(stop, demoted)) + " (retry_timeout " + RETRY_TIMEOUT
+                    + " s, loop_wait " + LOOP_WAIT + " s; observed, not asserted)");
+            for (String r : replicas) {
+                assertTrue(inRecovery(r), r + " must keep running as a replica while ZooKeeper is unreachable");
+            }
+            Set<Long> lastOnLeader = new TreeSet<>(Checker.acknowledgedBy(fc.histories(), stop, demoted));
+            fc.log("ZooKeeper outage: replicas " + replicas + " still in recovery; " + lastOnLeader.size()
+                    + " writes acknowledged by " + leader + " during the outage before it demoted");
+        } finally {
+            fc.harness().restartZooKeeper();
+        }
+        Instant back = Instant.now();
+        String now = fc.awaitConverged(FaultCluster.CONVERGE);
+        int timelineAfter = timeline(now);
+        if (timelineAfter != timelineBefore) {
+            assertEquals(timelineBefore + 1, timelineAfter, "at most one promotion after the outage");
+            fc.promoted(now);
+        } else {
+            assertEquals(leader, now, "a leader without a promotion can only be the old one");
+        }
+        fc.log("ZooKeeper back after " + FaultCluster.secs(Duration.between(stop, back)) + " down: converged on " + now
+                + (now.equals(leader) ? " (same leader" : " (new leader") + ", timeline " + timelineBefore + " -> "
+                + timelineAfter + ") " + FaultCluster.secs(Duration.between(back, Instant.now())) + " later");
+        fc.endStep(false);
+        fc.assertAcknowledgedPresent(now, fc.stepStart(), replicated, "replicated before the outage");
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /** The member accepts connections and is not in recovery. */
+    private static boolean writable(String member) {
+        try (Connection c = fc.harness().connect(member, 1, 2); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            return rs.next() && !rs.getBoolean(1);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean inRecovery(String member) {
+        try (Connection c = fc.harness().connect(member, 2, 5); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            return rs.next() && rs.getBoolean(1);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static int timeline(String member) {
+        JsonNode s = fc.poll("/patroni timeline of " + member, Duration.ofSeconds(60), () -> {
+            JsonNode p = fc.harness().patroni(member);
+            return p != null && p.has("timeline") ? p : null;
+        }, () -> "no answer");
+        assertNotEquals(0, s.get("timeline").asInt());
+        return s.get("timeline").asInt();
+    }
+}
