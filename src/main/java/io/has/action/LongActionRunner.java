@@ -55,7 +55,8 @@ public final class LongActionRunner implements AutoCloseable {
         if (current.isRunning()) {
             return current.running();
         }
-        LongActionStatus running = new LongActionStatus(name, current.lastName(), current.lastOk(), current.lastError());
+        LongActionStatus running = new LongActionStatus(name, current.lastName(), current.lastOk(), current.lastError(),
+                current.lastFinishedMs());
         if (!status.compareAndSet(current, running)) {
             return status.get().running();
         }
@@ -71,7 +72,7 @@ public final class LongActionRunner implements AutoCloseable {
                 error = e.getMessage() == null ? e.toString() : e.getMessage();
                 log.error("[{}] {} failed: {}", member, name, error);
             } finally {
-                status.set(new LongActionStatus(null, name, ok, error));
+                status.set(new LongActionStatus(null, name, ok, error, System.currentTimeMillis()));
                 done.accept(ok);
                 onDone.run();
             }

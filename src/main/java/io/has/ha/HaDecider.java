@@ -69,7 +69,7 @@ public final class HaDecider {
             // a standby that streams has rejoined: nothing left to rewind or to check
             mem = mem.withNeedsRewind(false).withPrimaryDataTimeline(null);
         }
-        Decision d = decideWith(v, mem);
+        Decision d = backOffAfterFailure(v, decideWith(v, mem));
         // crash bookkeeping: remember when a lock-holding primary was first seen down
         boolean crashed = v.holdsLock() && v.dcsOk() && !v.local().isRunning() && !v.local().dataDirEmpty()
                 && !v.longAction().isRunning();
@@ -92,6 +92,26 @@ public final class HaDecider {
             mem = mem.withSwitchoverDemote(0);
         }
         return new Step(d, mem);
+    }
+
+    /**
+     * A long action that just failed is not started again before {@code loop_wait} has passed: a fast
+     * failure (say pg_basebackup against a leader that just died) would otherwise repeat at once, since
+     * the end of a long action wakes the loop.
+     */
+    static Decision backOffAfterFailure(ClusterView v, Decision d) {
+        String name = d instanceof CloneReplica ? "clone"
+                : d instanceof StartPostgres ? "starting"
+                : d instanceof Reinitialize ? "reinitialize"
+                : d instanceof BootstrapCluster ? "bootstrap" : null;
+        LongActionStatus la = v.longAction();
+        long since = v.nowMs() - la.lastFinishedMs();
+        long wait = v.config().loopWait() * 1000L;
+        if (name == null || !la.lastFailed(name) || since >= wait) {
+            return d;
+        }
+        return new NoAction(name + " failed " + since / 1000 + " s ago (" + la.lastError() + "); trying again in "
+                + Math.max(1, (wait - since + 999) / 1000) + " s", true);
     }
 
     private static Decision decideWith(ClusterView v, LoopMemory m) {

@@ -7,10 +7,16 @@ package io.has.ha;
  * @param lastName       name of the last finished action, or null
  * @param lastOk         whether it succeeded
  * @param lastError      its error message, or null
+ * @param lastFinishedMs when it finished (epoch ms, 0 = never)
  */
-public record LongActionStatus(String running, String lastName, boolean lastOk, String lastError) {
+public record LongActionStatus(String running, String lastName, boolean lastOk, String lastError,
+        long lastFinishedMs) {
 
-    public static final LongActionStatus IDLE = new LongActionStatus(null, null, true, null);
+    public static final LongActionStatus IDLE = new LongActionStatus(null, null, true, null, 0);
+
+    public LongActionStatus(String running, String lastName, boolean lastOk, String lastError) {
+        this(running, lastName, lastOk, lastError, 0);
+    }
 
     public boolean isRunning() {
         return running != null;

@@ -60,6 +60,17 @@ class HaDeciderTest {
         }
 
         @Test
+        void aCloneThatJustFailedIsNotRetriedBeforeLoopWait() {
+            LongActionStatus failed = new LongActionStatus(null, "clone", false, "connection refused", Views.NOW - 2_000);
+            Decision d = view("pg2", ledBy("pg1", 100, 1), emptyDataDir()).longAction(failed).decide();
+            NoAction n = assertInstanceOf(NoAction.class, d);
+            assertTrue(n.reason().startsWith("clone failed 2 s ago"), n.reason());
+            LongActionStatus longAgo = new LongActionStatus(null, "clone", false, "connection refused", Views.NOW - 11_000);
+            assertInstanceOf(CloneReplica.class, view("pg2", ledBy("pg1", 100, 1), emptyDataDir()).longAction(longAgo)
+                    .decide());
+        }
+
+        @Test
         void emptyDataDirWithRunningLeaderClonesFromIt() {
             Decision d = view("pg2", ledBy("pg1", 100, 1), emptyDataDir()).decide();
             CloneReplica c = assertInstanceOf(CloneReplica.class, d);
