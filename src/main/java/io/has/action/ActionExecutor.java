@@ -75,7 +75,8 @@ public final class ActionExecutor {
     }
 
     private Outcome perform(Decision decision, ClusterView view) throws DcsException, DbException {
-        if (decision instanceof Decision.NoAction || decision instanceof Decision.WaitLongAction) {
+        if (decision instanceof Decision.NoAction || decision instanceof Decision.WaitLongAction
+                || decision instanceof Decision.FailsafeLead) {
             return Outcome.DONE;
         }
         if (decision instanceof Decision.BootstrapCluster) {
@@ -134,7 +135,7 @@ public final class ActionExecutor {
             return Outcome.DONE;
         }
         if (decision instanceof Decision.Demote d) {
-            demote(d.mode());
+            demote(d.mode(), d.killAfterSeconds());
             return Outcome.DONE;
         }
         if (decision instanceof Decision.ClearFailover cf) {
@@ -231,6 +232,9 @@ public final class ActionExecutor {
         if (l.sync() != null) {
             applySync(l.sync());
         }
+        if (l.writeFailsafe() != null) {
+            dcs.writeFailsafe(l.writeFailsafe());
+        }
         if (l.slots() != null && !l.slots().equals(slotsDone)) {
             db.syncReplicationSlots(l.slots());
             slotsDone = Set.copyOf(l.slots());
@@ -261,14 +265,14 @@ public final class ActionExecutor {
         }
     }
 
-    private void demote(Decision.DemoteMode mode) throws DbException, DcsException {
+    private void demote(Decision.DemoteMode mode, int killAfterSeconds) throws DbException, DcsException {
         slotsDone = null;
         vip.release();
         watchdog.disable();
         switch (mode) {
             case GRACEFUL -> {
                 // a clean shutdown sends every WAL record to the standbys before the lock is given up
-                db.stop(StopMode.FAST);
+                db.stop(StopMode.FAST, killAfterSeconds);
                 dcs.releaseLeader();
             }
             case OFFLINE -> db.stop(StopMode.FAST);

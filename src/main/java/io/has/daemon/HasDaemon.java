@@ -46,7 +46,7 @@ public final class HasDaemon {
         DynamicConfig boot = DynamicConfig.fromMap(config.bootstrap().dcs());
         Dialect dialect;
         try {
-            dialect = DialectResolver.forBinaries(config.postgresql().binDir());
+            dialect = DialectResolver.forConfig(config);
         } catch (DbException e) {
             log.error("[{}] cannot use the database binaries in {}: {}", config.name(),
                     config.postgresql().binDir() == null ? "PATH" : config.postgresql().binDir(), e.getMessage());

@@ -39,8 +39,28 @@ public interface Dialect {
      */
     List<String> initdbCommand(Path dataDir, String superuser, Path pwFile, List<String> options);
 
-    /** Starts the server in the background, waiting until it accepts connections; output to {@code logFile}. */
-    List<String> startCommand(Path dataDir, Path logFile, int timeoutSeconds);
+    /**
+     * Starts the server in the background, waiting until it accepts connections; output to
+     * {@code logFile}.
+     *
+     * @param standby     start in recovery (a product that picks the role at start, such as openGauss's
+     *                    {@code -M standby}, needs it; PostgreSQL reads it from the data directory)
+     * @param commandLine parameters given on the server's command line, which win over every
+     *                    configuration file including {@code postgresql.auto.conf} (see
+     *                    {@link #commandLineParameters})
+     */
+    List<String> startCommand(Path dataDir, Path logFile, int timeoutSeconds, boolean standby,
+            Map<String, String> commandLine);
+
+    /**
+     * Promotes a standby with a command, or returns an empty list when the dialect promotes through
+     * the SQL query {@code promote} (PostgreSQL 12 and newer: {@code pg_promote()}).
+     *
+     * @param newTimeline the timeline (for openGauss: the term) the new primary should run on, one more
+     *                    than the highest the caller knows of; a dialect whose server picks the new
+     *                    timeline itself ignores it
+     */
+    List<String> promoteCommand(Path dataDir, int timeoutSeconds, int newTimeline);
 
     /** Stops the server and waits. */
     List<String> stopCommand(Path dataDir, StopMode mode, int timeoutSeconds);
@@ -59,13 +79,38 @@ public interface Dialect {
     List<String> rewindCommand(Path dataDir, String sourceConninfo);
 
     /**
+     * True when {@link #rewindCommand} can work here: the rewind tool exists and belongs to the same
+     * major version as the server (pg_rewind refuses other majors). When false, a diverged former
+     * primary must be re-cloned instead. The answer depends only on the installed binaries, so it
+     * does not change while the daemon runs (cached after the first call).
+     */
+    boolean canRewind();
+
+    /**
      * Runs crash recovery on a stopped, not cleanly shut down data directory and exits (standard input
-     * must be {@code /dev/null}). Call {@link #prepareForCrashRecovery} first.
+     * must be {@code /dev/null}). Call {@link #prepareForCrashRecovery} first. Empty when the rewind
+     * tool does its own crash recovery.
      */
     List<String> crashRecoveryCommand(Path dataDir);
 
-    /** Dumps the control file; parse the output with {@link #parseControlData}. */
+    /**
+     * Dumps the control file; parse the output with {@link #parseControlData}. Empty when no dump tool
+     * is installed: then read the file with {@link #readControlFile}.
+     */
     List<String> controlDataCommand(Path dataDir);
+
+    /**
+     * Reads the control file directly (when {@link #controlDataCommand} is empty).
+     *
+     * @throws IOException when the file cannot be read or has an unknown layout
+     */
+    ControlData readControlFile(Path dataDir) throws IOException;
+
+    /**
+     * Adds what the data directory knows beyond the control file (openGauss: the term in
+     * {@code term_file} replaces the constant timeline). PostgreSQL returns {@code cd} unchanged.
+     */
+    ControlData completeControlData(Path dataDir, ControlData cd);
 
     /** Environment every command needs to produce parseable, untranslated output. */
     Map<String, String> commandEnvironment();
@@ -122,6 +167,13 @@ public interface Dialect {
     /** True when the data directory is configured to start in standby mode. */
     boolean isStandbyConfigured(Path dataDir);
 
+    /**
+     * The subset of the effective parameters that goes on the server's command line: the parameters
+     * HAS controls, so that {@code ALTER SYSTEM} cannot override them (seed precedence: base or custom
+     * configuration file, then postgresql.conf, then postgresql.auto.conf, then the command line).
+     */
+    Map<String, String> commandLineParameters(Map<String, String> effective);
+
     /** Client-authentication lines used when no configuration gives any. */
     List<String> defaultHba();
 
@@ -135,6 +187,12 @@ public interface Dialect {
 
     /** Parses the output of {@link #controlDataCommand}. */
     ControlData parseControlData(String output);
+
+    /**
+     * The member name a WAL sender row reports in {@code application_name} (openGauss wraps it:
+     * {@code WalSender to Standby[name]}); PostgreSQL returns it unchanged.
+     */
+    String memberNameFromApplicationName(String applicationName);
 
     /** Parses a textual WAL location ({@code 16/B374D848}) into a byte position. */
     long parseLsn(String text);
@@ -155,6 +213,12 @@ public interface Dialect {
 
     /** Quotes a string literal (password) for inclusion in SQL text. */
     String quoteLiteral(String literal);
+
+    /** Folder under {@code sql/} holding every query this dialect runs ({@code postgresql}, {@code opengauss}). */
+    String sqlFolder();
+
+    /** JDBC driver class the URLs of {@link #jdbcUrl} need (loaded before connecting). */
+    String jdbcDriverClass();
 
     /** JDBC URL of a database on a server. */
     String jdbcUrl(String host, int port, String database);
@@ -216,7 +280,10 @@ public interface Dialect {
         return out;
     }
 
-    /** The timeline history file of {@code timeline} in {@code dataDir} (PostgreSQL 10+: pg_wal). */
+    /**
+     * The timeline history file of {@code timeline} in {@code dataDir} (PostgreSQL 10+: pg_wal), or null
+     * when the product keeps none (openGauss: the timeline is a term).
+     */
     default java.nio.file.Path timelineHistoryFile(java.nio.file.Path dataDir, int timeline) {
         java.nio.file.Path wal = dataDir.resolve("pg_wal");
         if (!java.nio.file.Files.isDirectory(wal)) {

@@ -48,6 +48,13 @@ public interface LocalDatabase extends AutoCloseable {
     /** Stops the server (no-op when stopped). */
     void stop(StopMode mode) throws DbException;
 
+    /**
+     * Stops the server; if it is still running after {@code killAfterSeconds} (greater than 0), kills
+     * the postmaster (Patroni's {@code primary_stop_timeout} in synchronous mode). 0 means
+     * {@link #stop(StopMode)}.
+     */
+    void stop(StopMode mode, int killAfterSeconds) throws DbException;
+
     /** Promotes a standby and waits until it accepts writes; runs a CHECKPOINT afterwards. */
     void promote() throws DbException;
 
@@ -62,6 +69,16 @@ public interface LocalDatabase extends AutoCloseable {
      * control file says it was not shut down cleanly). Leaves it configured as a standby, stopped.
      */
     void rewind(Upstream source) throws DbException;
+
+    /**
+     * True when {@link #rewind} can run the product's rewind tool here (for PostgreSQL: a pg_rewind of
+     * the server's major version is installed). When false the HA layer should re-clone a diverged
+     * former primary; {@link #rewind} itself then falls back to removing the data directory and
+     * cloning from the source. Constant while the daemon runs.
+     */
+    default boolean canRewind() {
+        return true;
+    }
 
     /** Deletes the data directory's contents (before a re-clone). */
     void removeDataDirectory() throws DbException;

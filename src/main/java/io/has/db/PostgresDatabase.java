@@ -144,7 +144,7 @@ public class PostgresDatabase implements LocalDatabase {
         }
         try {
             configurator.writeAll(new ServerConfigurator.Role(false, null));
-            control.start();
+            control.start(false, configurator.commandLineParameters());
             try (Connection c = connector.openAction(pg.pgCtlTimeout())) {
                 roles.createAll(c, config);
             }
@@ -174,32 +174,50 @@ public class PostgresDatabase implements LocalDatabase {
         if (control.postmasterAlive()) {
             throw new DbException("refusing to clone into " + data + ": a server is running there");
         }
-        if (!pg.createReplicaMethods().isEmpty() && !pg.createReplicaMethods().contains("basebackup")) {
-            log.warn("{} only the basebackup replica method is implemented; using it instead of {}", who,
-                    pg.createReplicaMethods());
+        List<ReplicaMethods.Method> methods = ReplicaMethods.resolve(config, source);
+        if (methods.isEmpty()) {
+            throw new DbException("no usable create_replica_methods (a custom method needs a command)");
         }
-        try {
-            files.createDirectory(data);
-            files.deleteContents(data);
-            configurator.writePgpass();
-        } catch (IOException e) {
-            throw new DbException("cannot prepare " + data + ": " + e.getMessage(), e);
-        }
-        control.forgetControlData();
-        log.info("{} cloning {} from {} ({})", who, data, source.memberName(), source.address());
-        List<String> cmd = dialect.basebackupCommand(data, source.address(), pg.replication().username(),
-                pg.basebackup() == null ? List.of() : pg.basebackup());
-        ProcessResult r = control.run(cmd, CLONE_TIMEOUT, Map.of(dialect.applicationNameEnvironment(), config.name()));
-        try {
-            if (!r.ok()) {
-                files.deleteContents(data);
-                throw new DbException("clone from " + source.memberName() + " failed: " + r.describe());
+        List<String> failures = new java.util.ArrayList<>();
+        for (ReplicaMethods.Method m : methods) {
+            try {
+                files.createDirectory(data);
+                if (!m.keepData()) {
+                    files.deleteContents(data);
+                }
+                configurator.writePgpass();
+            } catch (IOException e) {
+                throw new DbException("cannot prepare " + data + ": " + e.getMessage(), e);
             }
-            configurator.writeAll(new ServerConfigurator.Role(true, source));
-        } catch (IOException e) {
-            throw new DbException("cannot configure the new replica: " + e.getMessage(), e);
+            control.forgetControlData();
+            log.info("{} cloning {} from {} ({}) with method {}", who, data, source.memberName(), source.address(),
+                    m.name());
+            List<String> cmd = m.isBasebackup()
+                    ? dialect.basebackupCommand(data, source.address(), pg.replication().username(),
+                            pg.basebackup() == null ? List.of() : pg.basebackup())
+                    : m.command();
+            ProcessResult r = control.run(cmd, CLONE_TIMEOUT,
+                    Map.of(dialect.applicationNameEnvironment(), config.name()));
+            if (r.ok() && dialect.isInitialized(data)) {
+                try {
+                    configurator.writeAll(new ServerConfigurator.Role(true, source));
+                } catch (IOException e) {
+                    throw new DbException("cannot configure the new replica: " + e.getMessage(), e);
+                }
+                log.info("{} replica created from {} with {} in {} s", who, source.memberName(), m.name(),
+                        r.elapsed().toSeconds());
+                return;
+            }
+            String why = r.ok() ? "it left no cluster in " + data : r.describe();
+            log.warn("{} replica method {} failed: {}", who, m.name(), why);
+            failures.add(m.name() + ": " + why);
         }
-        log.info("{} replica created from {} in {} s", who, source.memberName(), r.elapsed().toSeconds());
+        try {
+            files.deleteContents(data);
+        } catch (IOException e) {
+            log.warn("{} cannot clean {} after failed clone: {}", who, data, e.getMessage());
+        }
+        throw new DbException("clone from " + source.memberName() + " failed: " + String.join("; ", failures));
     }
 
     @Override
@@ -217,7 +235,21 @@ public class PostgresDatabase implements LocalDatabase {
             throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
         }
         log.info("{} starting as {}", who, standby ? "standby of " + describe(upstream) : "primary");
-        control.start();
+        control.start(standby, configurator.commandLineParameters());
+    }
+
+    @Override
+    public void stop(StopMode mode, int killAfterSeconds) throws DbException {
+        if (killAfterSeconds <= 0) {
+            stop(mode);
+            return;
+        }
+        prober.close();
+        if (!control.postmasterAlive()) {
+            return;
+        }
+        log.info("{} stopping ({}), killing the postmaster after {} s", who, mode.name().toLowerCase(), killAfterSeconds);
+        control.stop(mode, killAfterSeconds, true);
     }
 
     @Override
@@ -237,6 +269,9 @@ public class PostgresDatabase implements LocalDatabase {
             return List.of();
         }
         java.nio.file.Path file = dialect.timelineHistoryFile(paths.dataDir(), tl);
+        if (file == null) {
+            return List.of(); // the product keeps no timeline history (openGauss: the "timeline" is a term)
+        }
         try {
             return dialect.parseTimelineHistory(java.nio.file.Files.readString(file));
         } catch (IOException e) {
@@ -269,13 +304,19 @@ public class PostgresDatabase implements LocalDatabase {
                 return;
             }
             log.info("{} promoting", who);
-            try (PreparedStatement ps = c.prepareStatement(dialect.sql("promote"))) {
-                ps.setInt(1, t);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !rs.getBoolean(1)) {
-                        throw new DbException("promotion did not finish within " + t + " s");
+            Integer tl = prober.probe(null).timeline();
+            List<String> cmd = dialect.promoteCommand(paths.dataDir(), t, tl == null ? 1 : tl + 1);
+            if (cmd.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(dialect.sql("promote"))) {
+                    ps.setInt(1, t);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next() || !rs.getBoolean(1)) {
+                            throw new DbException("promotion did not finish within " + t + " s");
+                        }
                     }
                 }
+            } else {
+                control.runOk("promote", cmd, Duration.ofSeconds(t + 15L), Map.of());
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(t);
             while (inRecovery(c)) {
@@ -336,12 +377,20 @@ public class PostgresDatabase implements LocalDatabase {
         if (!dialect.isInitialized(data)) {
             throw new DbException("cannot rewind: " + data + " holds no cluster");
         }
+        if (!dialect.canRewind()) {
+            log.info("{} {} has no usable rewind tool here (it must be of the server's major version);"
+                    + " re-cloning from {} instead", who, dialect.name(), source.memberName());
+            removeDataDirectory();
+            createReplica(source);
+            return;
+        }
         ControlData cd = control.controlData();
         try {
-            if (!cd.cleanShutdown()) {
+            List<String> recovery = dialect.crashRecoveryCommand(data);
+            if (!cd.cleanShutdown() && !recovery.isEmpty()) {
                 log.info("{} running crash recovery before rewind (cluster state: {})", who, cd.clusterState());
                 dialect.prepareForCrashRecovery(files, data);
-                control.runOk("crash recovery", dialect.crashRecoveryCommand(data), REWIND_TIMEOUT, Map.of());
+                control.runOk("crash recovery", recovery, REWIND_TIMEOUT, Map.of());
                 control.forgetControlData();
             }
             HasConfig.Credentials cred = pg.rewind() != null && pg.rewind().username() != null ? pg.rewind()
@@ -363,6 +412,15 @@ public class PostgresDatabase implements LocalDatabase {
         } catch (IOException e) {
             throw new DbException("rewind: cannot write files in " + data + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@inheritDoc} Delegates to the dialect: false when no rewind tool of the server's major version
+     * is installed (then {@link #rewind} re-clones).
+     */
+    @Override
+    public boolean canRewind() {
+        return dialect.canRewind();
     }
 
     @Override

@@ -95,6 +95,14 @@ final class ServerConfigurator {
         dialect.writeServerConfig(files, paths.dataDir(), params, hba());
     }
 
+    /** The controlled parameters for the server's command line (they win over postgresql.auto.conf). */
+    java.util.Map<String, String> commandLineParameters() {
+        HasConfig.Postgresql pg = config.postgresql();
+        LocalServerSettings fixed = new LocalServerSettings(pg.listenAddresses(), pg.port(), config.scope(),
+                paths.socketDir());
+        return dialect.commandLineParameters(dialect.serverParameters(dynamic.pgParameters(), pg.parameters(), fixed));
+    }
+
     /** Writes the standby configuration for {@code newRole} and remembers it. */
     void writeStandby(Role newRole) throws IOException {
         dialect.writeStandbyConfig(files, paths.dataDir(), newRole.standby() ? standbySettings(newRole.upstream())

@@ -63,9 +63,19 @@ final class ServerControl {
             throw new DbException("cannot read the control file of " + paths.dataDir() + ": " + e.getMessage(), e);
         }
         if (cachedControl == null || !mtime.equals(cachedControlTime)) {
-            ProcessResult r = runOk("reading control data", dialect.controlDataCommand(paths.dataDir()), SHORT_TIMEOUT,
-                    Map.of());
-            cachedControl = dialect.parseControlData(r.stdout());
+            List<String> cmd = dialect.controlDataCommand(paths.dataDir());
+            ControlData cd;
+            if (cmd.isEmpty()) {
+                try {
+                    cd = dialect.readControlFile(paths.dataDir());
+                } catch (IOException e) {
+                    throw new DbException("cannot read the control file of " + paths.dataDir() + ": "
+                            + e.getMessage(), e);
+                }
+            } else {
+                cd = dialect.parseControlData(runOk("reading control data", cmd, SHORT_TIMEOUT, Map.of()).stdout());
+            }
+            cachedControl = dialect.completeControlData(paths.dataDir(), cd);
             cachedControlTime = mtime;
         }
         return cachedControl;
@@ -76,10 +86,15 @@ final class ServerControl {
         cachedControl = null;
     }
 
-    /** Starts the server and waits until it accepts connections (or is at least still starting). */
-    void start() throws DbException {
+    /**
+     * Starts the server and waits until it accepts connections (or is at least still starting).
+     *
+     * @param standby     start in recovery
+     * @param commandLine parameters for the server's command line
+     */
+    void start(boolean standby, Map<String, String> commandLine) throws DbException {
         prepareLogFile();
-        ProcessResult r = run(dialect.startCommand(paths.dataDir(), paths.logFile(), pgCtlTimeout),
+        ProcessResult r = run(dialect.startCommand(paths.dataDir(), paths.logFile(), pgCtlTimeout, standby, commandLine),
                 Duration.ofSeconds(pgCtlTimeout + 15L), Map.of());
         forgetControlData();
         if (r.ok()) {
@@ -95,8 +110,34 @@ final class ServerControl {
 
     /** Stops the server; succeeds when it is gone afterwards, whatever the command said. */
     void stop(StopMode mode) throws DbException {
-        ProcessResult r = run(dialect.stopCommand(paths.dataDir(), mode, pgCtlTimeout),
-                Duration.ofSeconds(pgCtlTimeout + 15L), Map.of());
+        stop(mode, pgCtlTimeout);
+    }
+
+    /**
+     * Stops within {@code timeoutSeconds}; when the server is still alive after that and
+     * {@code killOnTimeout}, the postmaster is killed with SIGKILL (Patroni's primary_stop_timeout).
+     */
+    void stop(StopMode mode, int timeoutSeconds, boolean killOnTimeout) throws DbException {
+        try {
+            stop(mode, timeoutSeconds);
+        } catch (DbException e) {
+            if (!killOnTimeout || !postmasterAlive()) {
+                throw e;
+            }
+        }
+        if (killOnTimeout && postmasterAlive()) {
+            OptionalLong pid = dialect.postmasterPid(paths.dataDir());
+            if (pid.isPresent()) {
+                ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessHandle::destroyForcibly);
+                run(List.of("kill", "-9", String.valueOf(pid.getAsLong())), SHORT_TIMEOUT, Map.of());
+            }
+            forgetControlData();
+        }
+    }
+
+    private void stop(StopMode mode, int timeoutSeconds) throws DbException {
+        ProcessResult r = run(dialect.stopCommand(paths.dataDir(), mode, timeoutSeconds),
+                Duration.ofSeconds(timeoutSeconds + 15L), Map.of());
         forgetControlData();
         if (!r.ok() && postmasterAlive()) {
             throw new DbException("stop failed: " + r.describe());

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Observes a running server over one JDBC connection kept open between probes (reopened once when it
@@ -60,31 +61,19 @@ final class ServerProbe implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             connection = connector.openProbe();
         }
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("probe"))) {
-            if (!rs.next()) {
-                throw new SQLException("probe query returned no row");
+        try (Statement st = connection.createStatement()) {
+            Map<String, String> row;
+            try (ResultSet rs = st.executeQuery(dialect.sql("probe"))) {
+                if (!rs.next()) {
+                    throw new SQLException("probe query returned no row");
+                }
+                row = ProbeRows.row(rs);
             }
-            boolean inRecovery = rs.getBoolean("in_recovery");
-            Long current = lsn(rs.getString("current_lsn"));
-            Long received = lsn(rs.getString("receive_lsn"));
-            Long replayed = lsn(rs.getString("replay_lsn"));
-            Long wal = inRecovery ? max(received, replayed) : current;
-            int timeline = rs.getInt("timeline");
-            Integer tli = rs.wasNull() ? null : timeline;
-            String replayTs = utc(rs.getString("replay_timestamp"));
-            int version = rs.getInt("server_version");
-            String started = utc(rs.getString("postmaster_start_time"));
-            String systemId = rs.getString("system_id");
-            boolean streaming = rs.getBoolean("streaming");
-            String senderHost = rs.getString("sender_host");
-            int senderPort = rs.getInt("sender_port");
-            HostPort upstream = configuredUpstream;
-            if (upstream == null && senderHost != null && senderPort > 0) {
-                upstream = new HostPort(senderHost, senderPort);
-            }
+            boolean inRecovery = ProbeRows.bool(row.get("in_recovery"));
             List<ReplicationInfo> senders = inRecovery ? List.of() : replication(st);
-            return new LocalState(PgState.RUNNING, false, systemId, inRecovery, false, wal, received, replayed,
-                    replayTs, tli, version, started, senders, inRecovery ? upstream : null, streaming, null);
+            return ProbeRows.localState(row, dialect, configuredUpstream, senders);
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("cannot parse the probe result: " + e.getMessage(), e);
         }
     }
 
@@ -92,27 +81,10 @@ final class ServerProbe implements AutoCloseable {
         List<ReplicationInfo> out = new ArrayList<>();
         try (ResultSet rs = st.executeQuery(dialect.sql("replication"))) {
             while (rs.next()) {
-                out.add(new ReplicationInfo(rs.getString("usename"), rs.getString("application_name"),
-                        rs.getString("client_addr"), rs.getString("state"), rs.getString("sync_state"),
-                        rs.getInt("sync_priority"), lsn(rs.getString("flush_lsn")), lsn(rs.getString("replay_lsn"))));
+                out.add(ProbeRows.replication(ProbeRows.row(rs), dialect));
             }
         }
         return out;
-    }
-
-    private Long lsn(String text) {
-        return text == null ? null : dialect.parseLsn(text);
-    }
-
-    private static Long max(Long a, Long b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null ? a : Math.max(a, b);
-    }
-
-    private static String utc(String text) {
-        return text == null ? null : text + "+00:00";
     }
 
     private void closeQuietly() {

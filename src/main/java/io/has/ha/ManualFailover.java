@@ -71,7 +71,8 @@ final class ManualFailover {
                     : p.watchdogFailed() ? "without a usable watchdog"
                     : own - p.walPosition() > v.config().maximumLagOnFailover() ? "lagging" : null;
             if (why == null) {
-                return new Demote(DemoteMode.GRACEFUL, "manual failover: demoting myself"
+                int kill = v.config().synchronousMode() ? v.config().primaryStopTimeout() : 0;
+                return new Demote(DemoteMode.GRACEFUL, kill, "manual failover: demoting myself"
                         + (hasCandidate ? " in favour of " + candidate : ""));
             }
             unhealthy.add(m.name() + " is " + why);

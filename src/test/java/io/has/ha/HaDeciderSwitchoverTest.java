@@ -46,6 +46,14 @@ class HaDeciderSwitchoverTest {
             Demote dm = assertInstanceOf(Demote.class, d);
             assertEquals(DemoteMode.GRACEFUL, dm.mode());
             assertEquals("manual failover: demoting myself in favour of pg2", dm.reason());
+            assertEquals(0, dm.killAfterSeconds(), "primary_stop_timeout applies in synchronous mode only");
+        }
+
+        @Test
+        void inSynchronousModeTheStopIsBoundedByPrimaryStopTimeout() {
+            Decision d = view("pg1", withFailover(ledBy("pg1", 100, 1), "pg1", "pg2", null), runningPrimary(100, 1))
+                    .dcs("synchronous_mode", true).dcs("master_stop_timeout", 7).peer("pg2", true, 100).decide();
+            assertEquals(7, assertInstanceOf(Demote.class, d).killAfterSeconds());
         }
 
         @Test

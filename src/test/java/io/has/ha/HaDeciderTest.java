@@ -320,6 +320,13 @@ class HaDeciderTest {
         }
 
         @Test
+        void oldPrimaryIsReclonedWhenNoMatchingRewindToolIsInstalled() {
+            Reinitialize r = assertInstanceOf(Reinitialize.class,
+                    view("pg1", ledBy("pg2", 100, 2), stopped(true, 1)).noRewindTool().decide());
+            assertTrue(r.reason().contains("no pg_rewind of the server's major version"), r.reason());
+        }
+
+        @Test
         void oldPrimaryIsReclonedAfterAFailedRewind() {
             Decision d = view("pg1", ledBy("pg2", 100, 2), stopped(true, 1))
                     .longAction(new LongActionStatus(null, "rewind", false, "pg_rewind failed")).decide();
@@ -370,6 +377,49 @@ class HaDeciderTest {
         void primaryDemotesWhenTheDcsIsUnreachable() {
             Decision d = view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).dcsDown().decide();
             assertEquals(new Demote(DemoteMode.OFFLINE, "demoted self because DCS is not accessible and I was a leader"), d);
+        }
+
+        @Test
+        void inFailsafeModeThePrimaryKeepsRunningWhenEveryListedMemberAcknowledges() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).dcs("failsafe_mode", true)
+                    .failsafe(java.util.Map.of("pg1", "a", "pg2", "b", "pg3", "c"), java.util.Map.of("pg2", true, "pg3", true))
+                    .dcsDown().decide();
+            assertInstanceOf(Decision.FailsafeLead.class, d);
+        }
+
+        @Test
+        void inFailsafeModeOneMissingAcknowledgementDemotes() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).dcs("failsafe_mode", true)
+                    .failsafe(java.util.Map.of("pg1", "a", "pg2", "b", "pg3", "c"), java.util.Map.of("pg2", true, "pg3", false))
+                    .dcsDown().decide();
+            Demote dm = assertInstanceOf(Demote.class, d);
+            assertTrue(dm.reason().contains("no acknowledgement from pg3"), dm.reason());
+        }
+
+        @Test
+        void inFailsafeModeAPrimaryMissingFromTheKeyDemotes() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).dcs("failsafe_mode", true)
+                    .failsafe(java.util.Map.of("pg2", "b"), java.util.Map.of("pg2", true)).dcsDown().decide();
+            assertInstanceOf(Demote.class, d);
+        }
+
+        @Test
+        void theLeaderPublishesTheFailsafeKeyInFailsafeMode() {
+            Lead l = assertInstanceOf(Lead.class, view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1))
+                    .dcs("failsafe_mode", true).decide());
+            assertEquals(java.util.Set.of("pg1", "pg2", "pg3"), l.writeFailsafe().keySet());
+            assertNull(assertInstanceOf(Lead.class, view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1))
+                    .decide()).writeFailsafe());
+        }
+
+        @Test
+        void aMemberMissingFromANonEmptyFailsafeKeyNeverWinsTheRace() {
+            var c = unlocked(100, 1);
+            c = new io.has.cluster.Cluster(c.initialize(), c.config(), null, c.members(), c.failover(), c.sync(),
+                    c.history(), c.status(), java.util.Map.of("pg1", "a", "pg3", "c"));
+            Decision d = view("pg2", c, runningReplica(100, 1, pgAddress(1))).dcs("failsafe_mode", true)
+                    .unreachablePeer("pg1").unreachablePeer("pg3").decide();
+            assertTrue(assertInstanceOf(NoAction.class, d).reason().contains("not listed in the failsafe key"));
         }
 
         @Test

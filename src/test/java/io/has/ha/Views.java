@@ -154,6 +154,8 @@ final class Views {
         String dcsError;
         List<io.has.cluster.HistoryEntry> localHistory;
         boolean watchdogUsable = true;
+        boolean rewindAvailable = true;
+        ClusterView.Failsafe failsafe = ClusterView.Failsafe.NONE;
 
         Builder(String me, Cluster cluster, LocalState local) {
             this.me = me;
@@ -196,6 +198,16 @@ final class Views {
             return this;
         }
 
+        Builder failsafe(Map<String, String> members, Map<String, Boolean> acks) {
+            failsafe = new ClusterView.Failsafe(members, acks);
+            return this;
+        }
+
+        Builder noRewindTool() {
+            rewindAvailable = false;
+            return this;
+        }
+
         Builder watchdogUnusable() {
             watchdogUsable = false;
             return this;
@@ -210,7 +222,7 @@ final class Views {
             Map<String, Object> cfg = new HashMap<>(dcs);
             cfg.put("postgresql", pg);
             return new ClusterView(me, dcsError == null ? cluster : null, dcsError, MY_SESSION, local,
-                    DynamicConfig.fromMap(cfg), peers, longAction, tags, Map.of("ttl", 30), NOW, localHistory, watchdogUsable);
+                    DynamicConfig.fromMap(cfg), peers, longAction, tags, Map.of("ttl", 30), NOW, localHistory, watchdogUsable, rewindAvailable, failsafe);
         }
 
         Decision decide() {

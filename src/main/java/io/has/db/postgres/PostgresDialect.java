@@ -2,6 +2,7 @@ package io.has.db.postgres;
 
 import io.has.cluster.HostPort;
 import io.has.cluster.PgState;
+import io.has.db.Binaries;
 import io.has.db.ControlData;
 import io.has.db.DbException;
 import io.has.db.Dialect;
@@ -9,8 +10,6 @@ import io.has.db.LocalServerSettings;
 import io.has.db.ManagedFiles;
 import io.has.db.StandbySettings;
 import io.has.db.StopMode;
-import io.has.process.ProcessResult;
-import io.has.process.ProcessRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,86 +28,104 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * PostgreSQL 12 to 17 (verified against 15): pg_ctl, initdb, pg_basebackup, pg_rewind, standby.signal
- * and primary_conninfo, pg_controldata, the SQL in {@code sql/postgresql/}.
+ * PostgreSQL 9.6 and 10 to 17: pg_ctl, initdb, pg_basebackup, pg_rewind (same major only),
+ * pg_controldata (or the control file read directly), and the SQL in {@code sql/postgresql/} (12+),
+ * {@code sql/postgresql-10/} (10, 11: pg_wal functions, {@code *_lsn} columns) and
+ * {@code sql/postgresql-9.6/} (pg_xlog functions, {@code *_location} columns). Standbys are
+ * configured with recovery.conf up to 11 and standby.signal from 12 (see {@link PostgresConfigFiles});
+ * promotion is {@code pg_ctl promote} up to 11 and {@code pg_promote()} from 12.
  *
- * <p>Configuration layout in the data directory (Patroni style): initdb's {@code postgresql.conf} is
- * renamed {@code postgresql.base.conf} once and included first by the HAS-written
- * {@code postgresql.conf}, which then sets HAS's parameters and finally includes
- * {@code postgresql.standby.conf} (primary_conninfo, primary_slot_name) when it exists.
+ * <p>Verified against 9.6.24, 10.23, 11.22, 12.22, 13.23, 14.24, 15 (Debian), 16.15 and 17.11 by the
+ * matrix IT (bootstrap, clone, failover, rejoin) and against 15 by {@code PostgresDatabaseIT}.
  */
 public class PostgresDialect implements Dialect {
 
-    /** First line of every configuration file HAS writes; marks a file as HAS's own. */
-    static final String MANAGED_HEADER = "# Managed by HAS: rewritten on every start and configuration change. Do not edit.";
-    static final String CONF = "postgresql.conf";
-    static final String BASE_CONF = "postgresql.base.conf";
-    static final String STANDBY_CONF = "postgresql.standby.conf";
-    static final String HBA = "pg_hba.conf";
-    static final String STANDBY_SIGNAL = "standby.signal";
-    static final String RECOVERY_SIGNAL = "recovery.signal";
     static final String PID_FILE = "postmaster.pid";
-    private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)");
+    /** Parameters HAS controls that also go on the command line (Patroni's CMDLINE_OPTIONS). */
+    private static final List<String> COMMAND_LINE = List.of("listen_addresses", "port", "cluster_name",
+            "wal_level", "hot_standby", "max_connections", "max_wal_senders", "max_prepared_transactions",
+            "max_locks_per_transaction", "track_commit_timestamp", "max_replication_slots", "max_worker_processes",
+            "wal_log_hints");
+    private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
 
-    private final Path binDir;
+    protected final Binaries bins;
     private final int majorVersion;
     private final PostgresParameters parameters;
+    private final PostgresConfigFiles configFiles;
     private final Map<String, String> sqlCache = new ConcurrentHashMap<>();
+    private volatile Boolean canRewind;
 
     /**
      * @param binDir       directory of the PostgreSQL binaries, or null to find them on the PATH
-     * @param majorVersion major version of those binaries (12 to 17)
+     * @param majorVersion major version of those binaries: 9 (meaning 9.6) or 10 to 17
      */
     public PostgresDialect(Path binDir, int majorVersion) {
-        if (majorVersion < 12) {
-            throw new IllegalArgumentException("PostgreSQL " + majorVersion + " is not supported (12 or newer)");
-        }
-        this.binDir = binDir;
-        this.majorVersion = majorVersion;
-        this.parameters = new PostgresParameters(majorVersion);
+        this(Binaries.in(binDir), majorVersion, null);
     }
 
     /**
-     * Recognises PostgreSQL binaries from {@code postgres --version}.
-     *
-     * @return the dialect, or empty when {@code binDir} holds no PostgreSQL server binary
-     * @throws DbException when it is PostgreSQL older than 12
+     * @param bins         where the programs are (with {@code bin_name} overrides)
+     * @param majorVersion 9 (meaning 9.6) or 10 to 17
+     * @param customConf   {@code postgresql.custom_conf}, or null
      */
-    public static Optional<Dialect> detect(Path binDir, ProcessRunner runner) throws DbException {
-        String bin = binDir == null ? "postgres" : binDir.resolve("postgres").toString();
-        try {
-            ProcessResult r = runner.run(List.of(bin, "--version"), Duration.ofSeconds(10));
-            return r.ok() ? fromVersionText(binDir, r.stdout()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    public PostgresDialect(Binaries bins, int majorVersion, String customConf) {
+        this(bins, majorVersion, PostgresParameters.postgres(majorVersion), customConf);
     }
 
-    /** The dialect for the output of {@code postgres --version}, or empty when it is not PostgreSQL. */
-    static Optional<Dialect> fromVersionText(Path binDir, String versionText) throws DbException {
+    private PostgresDialect(Binaries bins, int majorVersion, PostgresParameters parameters, String customConf) {
+        this(bins, majorVersion, parameters, new PostgresConfigFiles(majorVersion, customConf));
+    }
+
+    /** For products derived from PostgreSQL: their own parameter rules and file layout. */
+    protected PostgresDialect(Binaries bins, int majorVersion, PostgresParameters parameters,
+            PostgresConfigFiles configFiles) {
+        if (majorVersion < 9) {
+            throw new IllegalArgumentException("PostgreSQL " + majorVersion + " is not supported (9.6 or newer)");
+        }
+        this.bins = bins;
+        this.majorVersion = majorVersion;
+        this.parameters = parameters;
+        this.configFiles = configFiles;
+    }
+
+    /**
+     * The dialect for the output of {@code postgres --version} ({@code postgres (PostgreSQL) 9.6.24},
+     * {@code postgres (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)}), or empty when it is not PostgreSQL.
+     *
+     * @throws DbException when it is PostgreSQL older than 9.6
+     */
+    public static Optional<Dialect> fromVersionText(Binaries bins, String versionText, String customConf)
+            throws DbException {
         Matcher m = VERSION.matcher(versionText);
         if (!m.find()) {
             return Optional.empty();
         }
         int major = Integer.parseInt(m.group(1));
-        if (major < 12) {
-            throw new DbException("PostgreSQL " + major + " is not supported yet (12 or newer)");
+        int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        if (major < 9 || (major == 9 && minor < 6)) {
+            throw new DbException("PostgreSQL " + major + "." + minor + " is not supported (9.6 or newer)");
         }
-        return Optional.of(new PostgresDialect(binDir, major));
+        return Optional.of(new PostgresDialect(bins, major, customConf));
+    }
+
+    /** The major version for a {@code server_version_num} (90624 → 9, 150008 → 15). */
+    public static int majorFromVersionNum(int versionNum) {
+        return versionNum / 10000;
     }
 
     @Override
     public String name() {
-        return "PostgreSQL " + majorVersion;
+        return "PostgreSQL " + (majorVersion == 9 ? "9.6" : Integer.toString(majorVersion));
     }
 
-    /** Major version of the binaries. */
+    /** Major version of the binaries (9 for 9.6). */
     public int majorVersion() {
         return majorVersion;
     }
 
-    private String bin(String name) {
-        return binDir == null ? name : binDir.resolve(name).toString();
+    /** The program for a PostgreSQL tool name, honouring {@code bin_name}. */
+    protected String bin(String tool) {
+        return bins.program(tool, tool);
     }
 
     // ---------------------------------------------------------------------------- commands
@@ -130,9 +146,30 @@ public class PostgresDialect implements Dialect {
     }
 
     @Override
-    public List<String> startCommand(Path dataDir, Path logFile, int timeoutSeconds) {
-        return List.of(bin("pg_ctl"), "start", "-D", dataDir.toString(), "-w", "-t", Integer.toString(timeoutSeconds),
-                "-l", logFile.toString());
+    public List<String> startCommand(Path dataDir, Path logFile, int timeoutSeconds, boolean standby,
+            Map<String, String> commandLine) {
+        List<String> c = new ArrayList<>(List.of(bin("pg_ctl"), "start", "-D", dataDir.toString(), "-w", "-t",
+                Integer.toString(timeoutSeconds), "-l", logFile.toString()));
+        if (!commandLine.isEmpty()) {
+            c.add("-o");
+            c.add(serverOptions(commandLine));
+        }
+        return c;
+    }
+
+    /**
+     * {@code -c name=value} options for pg_ctl's {@code -o}, which pg_ctl hands to a shell: each
+     * option is single-quoted.
+     */
+    static String serverOptions(Map<String, String> params) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append("-c '").append((e.getKey() + "=" + e.getValue()).replace("'", "'\\''")).append('\'');
+        }
+        return b.toString();
     }
 
     @Override
@@ -145,6 +182,18 @@ public class PostgresDialect implements Dialect {
     @Override
     public List<String> reloadCommand(Path dataDir) {
         return List.of(bin("pg_ctl"), "reload", "-D", dataDir.toString(), "-s");
+    }
+
+    @Override
+    public List<String> promoteCommand(Path dataDir, int timeoutSeconds, int newTimeline) {
+        if (majorVersion >= 12) {
+            return List.of(); // SELECT pg_promote(true, timeout)
+        }
+        if (majorVersion >= 10) {
+            return List.of(bin("pg_ctl"), "promote", "-D", dataDir.toString(), "-w", "-t",
+                    Integer.toString(timeoutSeconds));
+        }
+        return List.of(bin("pg_ctl"), "promote", "-D", dataDir.toString()); // 9.6: no -w for promote
     }
 
     @Override
@@ -162,6 +211,23 @@ public class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean canRewind() {
+        Boolean c = canRewind;
+        if (c == null) {
+            c = bins.exists("pg_rewind", "pg_rewind") && bins.version("pg_rewind", "pg_rewind")
+                    .map(v -> sameMajor(v, majorVersion)).orElse(false);
+            canRewind = c;
+        }
+        return c;
+    }
+
+    /** True when a {@code --version} line names this major version ({@code pg_rewind (PostgreSQL) 15.8}). */
+    static boolean sameMajor(String versionLine, int major) {
+        Matcher m = VERSION.matcher(versionLine);
+        return m.find() && Integer.parseInt(m.group(1)) == major;
+    }
+
+    @Override
     public List<String> crashRecoveryCommand(Path dataDir) {
         // As Patroni does: keep WAL segments (marked .ready, never archived) so pg_rewind can still read them.
         return List.of(bin("postgres"), "--single", "-D", dataDir.toString(), "-c", "archive_mode=on", "-c",
@@ -170,7 +236,20 @@ public class PostgresDialect implements Dialect {
 
     @Override
     public List<String> controlDataCommand(Path dataDir) {
+        if (!bins.exists("pg_controldata", "pg_controldata")) {
+            return List.of();
+        }
         return List.of(bin("pg_controldata"), "-D", dataDir.toString());
+    }
+
+    @Override
+    public ControlData readControlFile(Path dataDir) throws IOException {
+        return ControlFileReader.parse(Files.readAllBytes(controlFile(dataDir)), this);
+    }
+
+    @Override
+    public ControlData completeControlData(Path dataDir, ControlData cd) {
+        return cd;
     }
 
     @Override
@@ -221,14 +300,12 @@ public class PostgresDialect implements Dialect {
 
     @Override
     public String serverExecutableName() {
-        return "postgres";
+        return Path.of(bin("postgres")).getFileName().toString();
     }
 
     @Override
     public void prepareForCrashRecovery(ManagedFiles files, Path dataDir) throws IOException {
-        // "standby mode is not supported by single-user servers"
-        files.delete(dataDir.resolve(STANDBY_SIGNAL));
-        files.delete(dataDir.resolve(RECOVERY_SIGNAL));
+        configFiles.prepareForCrashRecovery(files, dataDir);
     }
 
     // ---------------------------------------------------------------------------- configuration
@@ -240,80 +317,45 @@ public class PostgresDialect implements Dialect {
     }
 
     @Override
+    public Map<String, String> commandLineParameters(Map<String, String> effective) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : COMMAND_LINE) {
+            if (effective.containsKey(name)) {
+                out.put(name, effective.get(name));
+            }
+        }
+        return out;
+    }
+
+    @Override
     public void writeServerConfig(ManagedFiles files, Path dataDir, Map<String, String> params, List<String> hba)
             throws IOException {
-        Path conf = dataDir.resolve(CONF);
-        Path base = dataDir.resolve(BASE_CONF);
-        String existing = files.readIfExists(conf);
-        if (existing != null && !existing.startsWith(MANAGED_HEADER) && !Files.exists(base)) {
-            files.rename(conf, base); // keep initdb's file, once, as the first include
-        } else if (!Files.exists(base)) {
-            files.write(base, "# Created by HAS: initdb's postgresql.conf was not found.\n");
-        }
-        files.write(conf, renderConf(params));
-        files.write(dataDir.resolve(HBA), renderHba(hba));
+        configFiles.writeServerConfig(files, dataDir, params, hba);
     }
 
     /** The text of postgresql.conf for these effective parameters. */
     String renderConf(Map<String, String> params) {
-        return MANAGED_HEADER + "\n"
-                + "# Local settings belong in the HAS configuration (postgresql.parameters).\n"
-                + "include '" + BASE_CONF + "'\n\n"
-                + PostgresParameters.render(params)
-                + "\n# standby settings (primary_conninfo, primary_slot_name), present only on a standby\n"
-                + "include_if_exists '" + STANDBY_CONF + "'\n";
-    }
-
-    static String renderHba(List<String> hba) {
-        StringBuilder b = new StringBuilder(MANAGED_HEADER).append('\n');
-        for (String line : hba) {
-            b.append(line.replace('\n', ' ')).append('\n');
-        }
-        return b.toString();
+        return configFiles.renderConf(params);
     }
 
     @Override
     public void writeStandbyConfig(ManagedFiles files, Path dataDir, StandbySettings standby) throws IOException {
-        files.delete(dataDir.resolve(RECOVERY_SIGNAL));
-        if (standby == null) {
-            files.delete(dataDir.resolve(STANDBY_SIGNAL));
-            files.delete(dataDir.resolve(STANDBY_CONF));
-            return;
-        }
-        files.write(dataDir.resolve(STANDBY_CONF), renderStandbyConf(standby));
-        files.write(dataDir.resolve(STANDBY_SIGNAL), "");
+        configFiles.writeStandbyConfig(files, dataDir, standby);
     }
 
-    /** The text of postgresql.standby.conf. */
+    /** The text of the standby configuration (postgresql.standby.conf or recovery.conf). */
     String renderStandbyConf(StandbySettings s) {
-        Map<String, String> p = new LinkedHashMap<>();
-        if (s.upstream() != null) {
-            p.put("primary_conninfo", primaryConninfo(s));
-            if (s.slotName() != null) {
-                p.put("primary_slot_name", s.slotName());
-            }
-        }
-        p.put("recovery_target_timeline", "latest");
-        return MANAGED_HEADER + "\n" + PostgresParameters.render(p);
+        return configFiles.renderStandbyConf(s);
     }
 
     /** The libpq connection string a standby uses to reach its upstream. */
     String primaryConninfo(StandbySettings s) {
-        Map<String, String> kv = new LinkedHashMap<>();
-        kv.put("host", s.upstream().host());
-        kv.put("port", Integer.toString(s.upstream().port()));
-        kv.put("user", s.user());
-        if (s.passfile() != null) {
-            kv.put("passfile", s.passfile().toString());
-        }
-        kv.put("sslmode", s.sslmode());
-        kv.put("application_name", s.applicationName());
-        return conninfo(kv);
+        return configFiles.primaryConninfo(s);
     }
 
     @Override
     public boolean isStandbyConfigured(Path dataDir) {
-        return Files.exists(dataDir.resolve(STANDBY_SIGNAL));
+        return configFiles.isStandbyConfigured(dataDir);
     }
 
     @Override
@@ -336,23 +378,7 @@ public class PostgresDialect implements Dialect {
         kv.put("user", user);
         kv.put("dbname", database);
         kv.put("sslmode", sslmode);
-        return conninfo(kv);
-    }
-
-    /** {@code key=value} pairs; values quoted with {@code '} and backslash escapes when needed. */
-    static String conninfo(Map<String, String> kv) {
-        StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, String> e : kv.entrySet()) {
-            if (b.length() > 0) {
-                b.append(' ');
-            }
-            String v = e.getValue();
-            boolean plain = !v.isEmpty() && v.chars().noneMatch(c -> c == ' ' || c == '\'' || c == '\\'
-                    || Character.isWhitespace(c));
-            b.append(e.getKey()).append('=')
-                    .append(plain ? v : "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'");
-        }
-        return b.toString();
+        return PostgresConfigFiles.conninfo(kv);
     }
 
     @Override
@@ -365,6 +391,11 @@ public class PostgresDialect implements Dialect {
     @Override
     public ControlData parseControlData(String output) {
         return ControlDataParser.parse(output, this);
+    }
+
+    @Override
+    public String memberNameFromApplicationName(String applicationName) {
+        return applicationName;
     }
 
     @Override
@@ -389,9 +420,17 @@ public class PostgresDialect implements Dialect {
     // ---------------------------------------------------------------------------- SQL and JDBC
 
     @Override
+    public String sqlFolder() {
+        if (majorVersion >= 12) {
+            return "postgresql";
+        }
+        return majorVersion >= 10 ? "postgresql-10" : "postgresql-9.6";
+    }
+
+    @Override
     public String sql(String name) {
         return sqlCache.computeIfAbsent(name, n -> {
-            String resource = "/sql/postgresql/" + n + ".sql";
+            String resource = "/sql/" + sqlFolder() + "/" + n + ".sql";
             try (InputStream in = PostgresDialect.class.getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalStateException("missing SQL resource " + resource);
@@ -421,6 +460,11 @@ public class PostgresDialect implements Dialect {
         if (s.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("NUL character in SQL text");
         }
+    }
+
+    @Override
+    public String jdbcDriverClass() {
+        return "org.postgresql.Driver";
     }
 
     @Override

@@ -27,10 +27,16 @@ import org.slf4j.LoggerFactory;
  *       configuration.
  * </ol>
  *
- * Verified against PostgreSQL 15; the rules hold for 12 to 17 ({@code wal_keep_segments} on 12,
- * {@code wal_keep_size} from 13).
+ * The defaults are the seed's (§2.3: max_connections 100, max_locks_per_transaction 64,
+ * max_worker_processes 8, max_prepared_transactions 0, wal_level hot_standby/replica, wal_log_hints
+ * on, track_commit_timestamp off) plus Patroni's replication settings, filtered per product: openGauss
+ * has no {@code max_worker_processes}, {@code track_commit_timestamp}, {@code wal_keep_size},
+ * {@code cluster_name} or {@code unix_socket_directories} (it has {@code unix_socket_directory}) and
+ * no {@code wal_level=replica}. Verified against PostgreSQL 9.6 to 17 ({@code wal_keep_segments} up
+ * to 12, {@code wal_keep_size} from 13); the openGauss profile follows reference/opengauss.md §2.3
+ * (source-read, not run).
  */
-final class PostgresParameters {
+public final class PostgresParameters {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresParameters.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
@@ -41,13 +47,36 @@ final class PostgresParameters {
     private final Map<String, Predicate<String>> rules = new LinkedHashMap<>();
     private final Map<String, String> defaults = new LinkedHashMap<>();
     private final Set<String> forcedOn = Set.of("hot_standby", "wal_log_hints");
-    private final Set<String> localOnly = Set.of("listen_addresses", "port", "cluster_name");
+    private final Set<String> localOnly;
     private final boolean walKeepSize;
+    private final String socketParameter;
+    /** Parameters the product does not know (a server refuses to start on unknown parameters). */
+    private final Set<String> unsupported;
     /** Warnings already logged: the same configuration is rendered on every start and reload. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+    /** PostgreSQL of this major version (9 for 9.6). */
+    public static PostgresParameters postgres(int majorVersion) {
+        return new PostgresParameters(majorVersion, false);
+    }
+
+    /** openGauss and Vastbase (their server reports 9.2.4 but has its own parameter set). */
+    public static PostgresParameters openGauss() {
+        return new PostgresParameters(9, true);
+    }
+
     PostgresParameters(int majorVersion) {
-        this.walKeepSize = majorVersion >= 13;
+        this(majorVersion, false);
+    }
+
+    private PostgresParameters(int majorVersion, boolean openGauss) {
+        this.walKeepSize = !openGauss && majorVersion >= 13;
+        this.localOnly = openGauss ? Set.of("listen_addresses", "port") : Set.of("listen_addresses", "port",
+                "cluster_name");
+        this.socketParameter = openGauss ? "unix_socket_directory" : "unix_socket_directories";
+        this.unsupported = openGauss ? Set.of("wal_keep_size", "max_worker_processes", "track_commit_timestamp",
+                "cluster_name", "password_encryption", "unix_socket_directories", "primary_conninfo",
+                "primary_slot_name", "restore_command", "recovery_target_timeline") : Set.of();
         control("max_connections", "100", atLeast(25));
         control("max_wal_senders", "10", atLeast(3));
         if (walKeepSize) {
@@ -57,10 +86,17 @@ final class PostgresParameters {
         }
         control("max_prepared_transactions", "0", atLeast(0));
         control("max_locks_per_transaction", "64", atLeast(32));
-        control("track_commit_timestamp", "off", PostgresParameters::isBoolean);
+        if (!openGauss) {
+            control("track_commit_timestamp", "off", PostgresParameters::isBoolean);
+        }
         control("max_replication_slots", "10", atLeast(4));
-        control("max_worker_processes", "8", atLeast(2));
-        control("wal_level", "replica", v -> Set.of("hot_standby", "replica", "logical").contains(v.toLowerCase()));
+        if (openGauss) {
+            control("wal_level", "hot_standby", v -> Set.of("hot_standby", "logical").contains(v.toLowerCase()));
+        } else {
+            control("max_worker_processes", "8", atLeast(2));
+            control("wal_level", "replica", v -> Set.of("hot_standby", "replica", "logical")
+                    .contains(v.toLowerCase()));
+        }
         control("hot_standby", "on", v -> false);
         control("wal_log_hints", "on", v -> false);
     }
@@ -75,16 +111,20 @@ final class PostgresParameters {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("listen_addresses", fixed.listenAddresses());
         out.put("port", Integer.toString(fixed.port()));
-        out.put("cluster_name", fixed.clusterName());
+        if (localOnly.contains("cluster_name")) {
+            out.put("cluster_name", fixed.clusterName());
+        }
         out.putAll(defaults);
         if (fixed.socketDir() != null) {
-            out.put("unix_socket_directories", fixed.socketDir().toString());
+            out.put(socketParameter, fixed.socketDir().toString());
         }
         Map<String, String> dyn = normalise(dynamic, "dynamic");
         translateWalKeepSegments(dyn);
         for (Map.Entry<String, String> e : dyn.entrySet()) {
             String name = e.getKey();
-            if (localOnly.contains(name) || name.equals("unix_socket_directories")) {
+            if (unsupported.contains(name)) {
+                warnOnce("ignoring dynamic parameter " + name + ": this server does not have it");
+            } else if (localOnly.contains(name) || name.equals(socketParameter)) {
                 warnOnce("ignoring dynamic parameter " + name + ": it is set from the local configuration only");
             } else if (rules.containsKey(name)) {
                 if (forcedOn.contains(name)) {
@@ -102,7 +142,9 @@ final class PostgresParameters {
         }
         for (Map.Entry<String, String> e : normalise(local, "local").entrySet()) {
             String name = e.getKey();
-            if (rules.containsKey(name) || localOnly.contains(name) || isWalKeepAlias(name)) {
+            if (unsupported.contains(name)) {
+                warnOnce("ignoring local parameter " + name + ": this server does not have it");
+            } else if (rules.containsKey(name) || localOnly.contains(name) || isWalKeepAlias(name)) {
                 warnOnce("ignoring local parameter " + name + ": HAS controls it (set it in the dynamic"
                         + " configuration, or use postgresql.listen / scope)");
             } else {

@@ -128,7 +128,8 @@ class PostgresDialectTest {
                 "--pwfile=/tmp/pw", "--encoding=UTF8", "--data-checksums"),
                 pg15.initdbCommand(DATA, "postgres", Path.of("/tmp/pw"), List.of("--encoding=UTF8", "--data-checksums")));
         assertEquals(List.of("/usr/lib/postgresql/15/bin/pg_ctl", "start", "-D", "/var/lib/pg/data", "-w", "-t", "60",
-                "-l", "/var/lib/pg/data.log"), pg15.startCommand(DATA, Path.of("/var/lib/pg/data.log"), 60));
+                "-l", "/var/lib/pg/data.log"), pg15.startCommand(DATA, Path.of("/var/lib/pg/data.log"), 60, false,
+                        java.util.Map.of()));
         assertEquals(List.of("/usr/lib/postgresql/15/bin/pg_ctl", "stop", "-D", "/var/lib/pg/data", "-m", "immediate",
                 "-w", "-t", "30"), pg15.stopCommand(DATA, StopMode.IMMEDIATE, 30));
         assertTrue(pg15.stopCommand(DATA, StopMode.FAST, 30).containsAll(List.of("-m", "fast")));
@@ -210,9 +211,13 @@ class PostgresDialectTest {
 
     @Test
     void versionTextSelectsTheDialect() throws DbException {
-        var d = PostgresDialect.fromVersionText(BIN, "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n");
+        io.has.db.Binaries bins = io.has.db.Binaries.in(BIN);
+        var d = PostgresDialect.fromVersionText(bins, "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n", null);
         assertEquals("PostgreSQL 15", d.orElseThrow().name());
-        assertTrue(PostgresDialect.fromVersionText(BIN, "gaussdb (openGauss 5.0.1 build 33b035fd)").isEmpty());
-        assertThrows(DbException.class, () -> PostgresDialect.fromVersionText(BIN, "postgres (PostgreSQL) 11.22"));
+        assertTrue(PostgresDialect.fromVersionText(bins, "gaussdb (openGauss 5.0.1 build 33b035fd)", null).isEmpty());
+        assertEquals("PostgreSQL 9.6", PostgresDialect.fromVersionText(bins, "postgres (PostgreSQL) 9.6.24", null)
+                .orElseThrow().name());
+        assertThrows(DbException.class, () -> PostgresDialect.fromVersionText(bins, "postgres (PostgreSQL) 9.5.25",
+                null));
     }
 }

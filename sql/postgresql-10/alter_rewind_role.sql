@@ -1,0 +1,1 @@
+ALTER ROLE {role} WITH LOGIN PASSWORD {password}

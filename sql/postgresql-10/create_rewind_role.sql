@@ -1,0 +1,1 @@
+CREATE ROLE {role} WITH LOGIN PASSWORD {password}

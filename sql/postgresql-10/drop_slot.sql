@@ -1,0 +1,2 @@
+-- ? = slot name
+SELECT pg_catalog.pg_drop_replication_slot(?)

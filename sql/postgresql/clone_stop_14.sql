@@ -1,0 +1,2 @@
+-- SQL clone, PostgreSQL 12-14: ends the non-exclusive backup started on this connection.
+SELECT labelfile, spcmapfile FROM pg_catalog.pg_stop_backup(false, false)
