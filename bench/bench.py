@@ -58,6 +58,9 @@ FULL_RUNS = {'bootstrap': 3, 'rest': 3, 'switchover': 10, 'crash': 3, 'crash0': 
              'sync_nodeloss': 3}
 
 now = time.monotonic
+T_START = now()
+BASELINE = 0.7   # seconds of writes before a fault
+AFTER = 0.7      # seconds of writes after recovery, before the writers stop
 
 
 def wall(t):
@@ -605,6 +608,34 @@ class Cluster:
                 'keepalives=1 keepalives_idle=1 keepalives_interval=1 keepalives_count=2 tcp_user_timeout=3000'
                 % (ports, PASSWORD))
 
+    def mark(self, tag):
+        """Writes <data>/bench_marker = '<member> <tag>' on every member. A member whose marker is
+        later missing or names another member had its data directory rewritten (pg_rewind makes
+        the target match the source; a re-clone copies the source's marker or none)."""
+        pw = pwd.getpwnam(RUN_AS) if IS_ROOT else None
+        for n, m in self.members.items():
+            f = os.path.join(m.data, 'bench_marker')
+            try:
+                with open(f, 'w') as fh:
+                    fh.write('%s %s\n' % (n, tag))
+                if pw:
+                    os.chown(f, pw.pw_uid, pw.pw_gid)
+            except OSError:
+                pass
+
+    def rewritten(self, tag, members):
+        """Members (of `members`) whose data directory no longer carries their own marker."""
+        out = []
+        for n in members:
+            try:
+                with open(os.path.join(self.members[n].data, 'bench_marker')) as fh:
+                    ok = fh.read().strip() == '%s %s' % (n, tag)
+            except OSError:
+                ok = False
+            if not ok:
+                out.append(n)
+        return out
+
     def log_sizes(self):
         out = {}
         for n, m in self.members.items():
@@ -629,7 +660,7 @@ class Writer(threading.Thread):
         self.run_id = run_id
         self.w = w
         self.period = period
-        self.acks = []          # (seq, monotonic time of the acknowledgement)
+        self.acks = []          # (seq, monotonic time of the acknowledgement, when its connection was opened, port)
         self.errors = 0
         self.stopping = threading.Event()
         self.conn = None
@@ -641,15 +672,16 @@ class Writer(threading.Thread):
             ok = False
             try:
                 if self.conn is None:
+                    opened = now()
                     c = psycopg2.connect(self.dsn)
                     c.autocommit = True
-                    self.conn = c
+                    self.conn, self.opened, self.port = c, opened, c.info.port
                 seq += 1
                 with self.conn.cursor() as cur:
                     cur.execute('INSERT INTO bench_w (run, w, seq) VALUES (%s, %s, %s)', (self.run_id, self.w, seq))
                 t = now()
                 if not self.stopping.is_set():
-                    self.acks.append((seq, t))
+                    self.acks.append((seq, t, self.opened, self.port))
                 ok = True
             except Exception:
                 self.errors += 1
@@ -707,8 +739,10 @@ class Writers:
             w.stop()
 
     def first_ack_after(self, t0):
-        for _, t in list(self.probe.acks):
-            if t > t0:
+        """First probe acknowledgement on a connection opened after t0: a write that was already
+        on its way to a killed postmaster's backend may still be acknowledged, that is no recovery."""
+        for _, t, opened, port in list(self.probe.acks):
+            if t > t0 and opened > t0:
                 return t
         return None
 
@@ -721,10 +755,16 @@ class Writers:
             time.sleep(0.02)
         return None
 
+    def port_after(self, t0):
+        for _, t, opened, port in list(self.probe.acks):
+            if t > t0 and opened > t0:
+                return port
+        return None
+
     def gap_bounds(self, t_from, t_to):
         """(last ack before, first ack after) the longest interval between consecutive probe
         acknowledgements, counting from the last one before t_from up to t_to."""
-        times = [t for _, t in self.probe.acks]
+        times = [a[1] for a in self.probe.acks]
         before = [t for t in times if t <= t_from]
         inside = [t for t in times if t_from < t <= t_to]
         seq = ([before[-1]] if before else []) + inside
@@ -751,7 +791,7 @@ class Writers:
             say('  cannot read back the writes from %s: %s' % (leader, e))
             return None, None
         present = {(w, s) for w, s in rows}
-        acked = [(wr.w, s) for wr in self.all for s, _ in wr.acks]
+        acked = [(wr.w, a[0]) for wr in self.all for a in wr.acks]
         return sum(1 for a in acked if a not in present), len(acked)
 
 
@@ -760,7 +800,12 @@ class Writers:
 
 TS = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)[.,](\d{3})\s+(.*)$')
 HAS_PREFIX = re.compile(r'^(\w+)\s+\[[^\]]*\]\s+\S+ - (?:\[[^\]]*\] )?(.*)$')
-NOISE = ('Lock owner:', 'previous decision repeated')
+NOISE = ('Lock owner:', 'no action. ', 'could not activate the watchdog', 'Got response from')
+PG_LINE = re.compile(r'^[A-Z][A-Za-z0-9+-]{1,6} \[\d+\] \w+:\s+(.*)$')
+PG_KEEP = ('database system is ready', 'database system is shut down', 'received promote request',
+           'selected new timeline', 'received fast shutdown', 'received immediate shutdown', 'redo done',
+           'started streaming WAL', 'server process', 'terminating any other active', 'all server processes terminated',
+           'database system was interrupted', 'database system was not properly shut down', 'archive recovery complete')
 
 
 def timeline(cluster, offsets, t_from, t_to, events, limit=45):
@@ -785,9 +830,15 @@ def timeline(cluster, offsets, t_from, t_to, events, limit=45):
             if not (w_from <= ts <= w_to):
                 continue
             msg = mt.group(3)
+            pgl = PG_LINE.match(msg)
+            if pgl:
+                if not any(k in msg for k in PG_KEEP):
+                    continue
+                msg = 'postgres: ' + pgl.group(1)
             h = HAS_PREFIX.match(msg)
             if h:
                 msg = '%s %s' % (h.group(1), h.group(2))
+            msg = re.sub(r' \(previous decision repeated \d+ times\)', '', msg)
             if any(x in msg for x in NOISE) or msg == last:
                 continue
             last = msg
@@ -808,7 +859,7 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.jar_src = find_jar()
-        self.base = tempfile.mkdtemp(prefix='has-bench-', dir='/tmp')
+        self.base = tempfile.mkdtemp(prefix='has-bench-', dir=args.work_parent)
         os.chmod(self.base, 0o755)
         say('work directory %s' % self.base)
         self.jar = os.path.join(self.base, 'has.jar')
@@ -882,7 +933,7 @@ class Bench:
         if c.broken:
             self.record(scenario=scenario, system=c.system, run=run, ok=False, error='skipped: ' + c.broken)
             return None
-        leader, s = c.wait_healthy(180)
+        leader, s = c.wait_healthy(max(90, 6 * c.timing['ttl']))
         if not leader:
             c.broken = 'not healthy before %s run %d' % (scenario, run)
             self.record(scenario=scenario, system=c.system, run=run, ok=False, error=c.broken)
@@ -912,8 +963,10 @@ class Bench:
         leader, s = r
         candidate = sorted(n for n in MEMBERS if n != leader)[run % 2]
         offsets = c.log_sizes()
-        ws = Writers(c, self.run_id()).start()
-        time.sleep(1.0)
+        rid = self.run_id()
+        c.mark(rid)
+        ws = Writers(c, rid).start()
+        time.sleep(BASELINE)
         cfg = c.members[leader].cfg
         if c.system == 'has':
             cmd = ['java'] + HAS_JAVA_OPTS + ['-cp', self.jar, 'io.has.ctl.HasCtl', '-c', cfg,
@@ -931,21 +984,20 @@ class Bench:
                 t_ready = now()
                 break
             time.sleep(0.1)
-        t_ack = ws.await_ack_after(max(t_ready or t_ret, t_ret), 30)
-        time.sleep(1.0)
+        t_ack = ws.await_ack_after(t0, 30)
+        time.sleep(AFTER)
         t_end = now()
         ws.stop()
         new_leader, _ = c.state()
         lost, acked = ws.lost(new_leader) if new_leader else (None, None)
         ok = rc == 0 and t_ready is not None and t_ack is not None
-        if not ok:
-            c.broken = None if t_ready else 'switchover did not complete'
         events = [(t0, 'switchover command started (candidate %s)' % candidate), (t_ret, 'command returned rc=%s' % rc)]
         if t_ready:
             events.append((t_ready, 'bench: %s primary, 2 replicas streaming' % candidate))
         self.record(scenario='switchover', system=c.system, run=run, ok=ok, gap=ws.gap(t0, t_end), cmd_return=dt,
                     rc=rc, ready=(t_ready - t0) if t_ready else None, old_leader=leader, candidate=candidate,
                     new_leader=new_leader, lost=lost, acked=acked, errors=[w.errors for w in ws.all],
+                    rewritten=c.rewritten(rid, [n for n in MEMBERS if n not in (leader, candidate)]),
                     ctl_output=out[-2000:],
                     timeline=timeline(c, offsets, t0 - 0.5, (t_ready or t_end) + 0.5,
                                       events + ws.gap_events(t0, t_end)))
@@ -956,8 +1008,10 @@ class Bench:
             return
         leader, _ = r
         offsets = c.log_sizes()
-        ws = Writers(c, self.run_id()).start()
-        time.sleep(1.0)
+        rid = self.run_id()
+        c.mark(rid)
+        ws = Writers(c, rid).start()
+        time.sleep(BASELINE)
         pm = c.postmaster_pid(leader)
         if not pm:
             ws.stop()
@@ -966,24 +1020,26 @@ class Bench:
         t0 = now()
         signal_pid(pm, signal.SIGKILL)
         t_ack = ws.await_ack_after(t0, 400)
+        port = ws.port_after(t0)
+        writes_on = next((n for n, m in c.members.items() if m.pg == port), None)
         t_ready = None
         if t_ack:
             nl, _ = c.wait_healthy(180)
             t_ready = now() if nl else None
-        time.sleep(1.0)
+        time.sleep(AFTER)
         t_end = now()
         ws.stop()
         new_leader, _ = c.state()
         lost, acked = ws.lost(new_leader) if new_leader else (None, None)
-        if not t_ready:
-            c.broken = '%s run %d did not recover' % (name, run)
         events = [(t0, 'kill -9 postmaster of %s' % leader)] + ws.gap_events(t0, t_end)
         if t_ready:
             events.append((t_ready, 'bench: 1 primary + 2 streaming'))
         self.record(scenario=name, system=c.system, run=run, ok=t_ready is not None, gap=ws.gap(t0, t_end),
                     resume=(t_ack - t0) if t_ack else None, ready=(t_ready - t0) if t_ready else None,
-                    old_leader=leader, new_leader=new_leader, failover=new_leader != leader, lost=lost, acked=acked,
+                    old_leader=leader, new_leader=new_leader, first_writes_on=writes_on,
+                    failover=new_leader != leader, lost=lost, acked=acked,
                     errors=[w.errors for w in ws.all],
+                    rewritten=c.rewritten(rid, [n for n in MEMBERS if n not in (leader, new_leader)]),
                     timeline=timeline(c, offsets, t0 - 0.5, (t_ack or t_end) + 1.0, events))
 
     def scenario_nodeloss(self, c, run, name='nodeloss'):
@@ -1002,8 +1058,10 @@ class Bench:
                 self.record(scenario=name, system=c.system, run=run, ok=False, error='no synchronous standby')
                 return
         offsets = c.log_sizes()
-        ws = Writers(c, self.run_id()).start()
-        time.sleep(1.0)
+        rid = self.run_id()
+        c.mark(rid)
+        ws = Writers(c, rid).start()
+        time.sleep(BASELINE)
         dp, pm = c.daemon_pid(leader), c.postmaster_pid(leader)
         if not dp or not pm:
             ws.stop()
@@ -1024,25 +1082,25 @@ class Bench:
         new_leader = None
         t_restart = t_stream = None
         if t_ack:
-            new_leader = c.primaries()
-            new_leader = new_leader[0] if len(new_leader) == 1 else None
+            port = ws.port_after(t0)
+            new_leader = next((n for n, m in c.members.items() if m.pg == port), None)
             t_restart = now()
             c.start(leader)
             deadline = now() + 180
             while now() < deadline:
+                # back in service: streaming from the leader, or (if it won the race again) leader
+                # with both others streaming
                 nl, st = c.state()
-                if nl and leader in st:
+                if nl and (leader in st or (nl == leader and set(MEMBERS) - {leader} <= set(st))):
                     t_stream = now()
                     break
                 c.reap()
                 time.sleep(0.1)
-        time.sleep(1.0)
+        time.sleep(AFTER)
         t_end = now()
         ws.stop()
         final_leader, _ = c.state()
         lost, acked = ws.lost(final_leader) if final_leader else (None, None)
-        if not t_stream:
-            c.broken = '%s run %d: %s did not stream again' % (name, run, leader)
         events = [(t0, 'kill -9 daemon and postmaster of %s' % leader)]
         if t_ack:
             events.append((t_ack, 'probe: first write acknowledged after the kill (new leader %s)' % new_leader))
@@ -1053,14 +1111,13 @@ class Bench:
                     resume=(t_ack - t0) if t_ack else None, rejoin=(t_stream - t_restart) if t_stream else None,
                     old_leader=leader, new_leader=new_leader, sync_standby=sync_standby or None, lost=lost,
                     acked=acked, errors=[w.errors for w in ws.all], ttl=ttl,
+                    rewritten=c.rewritten(rid, [n for n in MEMBERS if n != leader]),
                     timeline=timeline(c, offsets, t0 - 0.5, (t_stream or t_end) + 0.5, events, limit=60))
 
     def footprint(self, clusters, seconds):
         say('footprint: %d s idle' % seconds)
         pids = {}
         for c in clusters:
-            if c.broken:
-                continue
             for n in MEMBERS:
                 p = c.daemon_pid(n)
                 if p:
@@ -1263,6 +1320,8 @@ def build_rows(runs, profile, smoke):
             sh, sp = max(h) - min(h), max(p) - min(p)
             ok = ok and sh < sp
             extra = ', spread %.2f vs %.2f s' % (sh, sp)
+        else:
+            extra = '; spread not compared with one run'
         return need(ok, 'max %.2f s ≤ ttl + 0.5 = %.1f s, ≤ 1.0×%s' % (worst, ttl + 0.5, extra),
                     'target max ≤ %.1f s and ≤ 1.0× with a smaller spread; max %.2f s, %s%s'
                     % (ttl + 0.5, worst, 'ratio %.2f×' % r if r else 'no ratio', extra))
@@ -1273,6 +1332,10 @@ def build_rows(runs, profile, smoke):
 
     def zero(hv, pv, r, h, p):
         return need(None if not h else sum(h) == 0, '0 lost', '%d acknowledged writes lost' % sum(h or [0]))
+
+    def zero_rewritten(hv, pv, r, h, p):
+        return need(None if not h else sum(h) == 0, 'none', '%d data directories rewritten that only had to '
+                    'follow the new leader (no target in the issue; Patroni: %d)' % (sum(h or [0]), sum(p or [0])))
 
     def rest_target(hv, pv, r, h, p):
         return need(None if r is None else r >= 20, '≥ 20×', 'target ≥ 20×, measured %.1f×' % (r or 0))
@@ -1287,22 +1350,30 @@ def build_rows(runs, profile, smoke):
     row('write gap, max', 'nodeloss', 'gap', 's', agg=max)
     row('killed node streaming again after its restart', 'nodeloss', 'rejoin', 's')
     row('acknowledged writes lost (sum over runs)', 'nodeloss', 'lost', '', agg=sum)
+    row('surviving replicas whose data directory was rewritten (rewind / re-clone; sum over runs)', 'nodeloss',
+        'n_rewritten', '', agg=sum, target=zero_rewritten)
     rows.append({'section': 'Node loss with synchronous_mode: true'})
     row('write gap', 'sync_nodeloss', 'gap', 's')
     row('killed node streaming again after its restart', 'sync_nodeloss', 'rejoin', 's')
     row('acknowledged writes lost (sum over runs)', 'sync_nodeloss', 'lost', '', agg=sum, target=zero)
+    row('surviving replicas whose data directory was rewritten (sum over runs)', 'sync_nodeloss',
+        'n_rewritten', '', agg=sum, target=zero_rewritten)
     rows.append({'section': 'Postmaster crash (kill -9 of the leader\'s postmaster, daemon alive)'})
     row('primary_start_timeout default (300): write gap', 'crash', 'gap', 's')
     row('primary_start_timeout default: acknowledged writes lost', 'crash', 'lost', '', agg=sum)
     row('primary_start_timeout 0: writes resume after', 'crash0', 'resume', 's', target=abs_max(2.0, 'max'))
     row('primary_start_timeout 0: write gap', 'crash0', 'gap', 's')
     row('primary_start_timeout 0: acknowledged writes lost', 'crash0', 'lost', '', agg=sum)
+    row('primary_start_timeout 0: other replica rewritten (sum over runs)', 'crash0', 'n_rewritten', '', agg=sum,
+        target=zero_rewritten)
     rows.append({'section': 'Planned switchover (hasctl / patronictl switchover --candidate X --force)'})
     row('write gap, median', 'switchover', 'gap', 's', target=ratio_at_most(0.5))
     row('write gap, max', 'switchover', 'gap', 's', agg=max, target=abs_max(1.0, 'max gap (s)'))
     row('command return, median', 'switchover', 'cmd_return', 's')
     row('command return, max', 'switchover', 'cmd_return', 's', agg=max)
     row('acknowledged writes lost (sum over runs)', 'switchover', 'lost', '', agg=sum)
+    row('non-candidate replica rewritten (sum over runs)', 'switchover', 'n_rewritten', '', agg=sum,
+        target=zero_rewritten)
     rows.append({'section': 'REST (wrk -t2 -c16 -d10s on the leader; responses counted, not errors)'})
     row('/primary req/s', 'rest_primary', 'req_per_s', '/s', target=rest_target)
     row('/primary p50', 'rest_primary', 'p50_ms', 'ms')
@@ -1320,6 +1391,7 @@ def build_rows(runs, profile, smoke):
 
 
 def render(meta, runs, profile, smoke):
+    runs = [dict(r, n_rewritten=len(r['rewritten'])) if isinstance(r.get('rewritten'), list) else r for r in runs]
     allruns = runs + [dict(v, scenario='footprint_member', system=r['system'], ok=True)
                       for r in runs if r['scenario'] == 'footprint' and r.get('ok') for v in r['members'].values()]
     rows = build_rows(allruns, profile, smoke)
@@ -1406,7 +1478,9 @@ def main():
     ap.add_argument('--smoke', action='store_true', help='HAS only, bootstrap only (the smoke test)')
     ap.add_argument('--out', help='results directory (default bench/results; a temporary one with --smoke)')
     ap.add_argument('--keep', action='store_true', help='keep the work directory (data and logs)')
-    ap.add_argument('--footprint-seconds', type=int, help='idle footprint window (default 120; 60 with --quick)')
+    ap.add_argument('--work-parent', default='/tmp', help='where the work directory is created (default /tmp; '
+                                                           'user postgres must be able to traverse it)')
+    ap.add_argument('--footprint-seconds', type=int, help='idle footprint window (default 120; 45 with --quick)')
     ap.add_argument('--note', help='free text added to the results (e.g. machine load)')
     args = ap.parse_args()
 
@@ -1417,12 +1491,12 @@ def main():
     elif args.quick:
         profiles, mode = [args.profile or 'fast'], 'quick'
         runs, systems = QUICK_RUNS, SYSTEMS
-        fp = args.footprint_seconds if args.footprint_seconds is not None else 60
+        fp = args.footprint_seconds if args.footprint_seconds is not None else 45
     else:
         profiles, mode = ([args.profile] if args.profile else ['fast', 'default']), 'full'
         runs, systems = FULL_RUNS, SYSTEMS
         fp = args.footprint_seconds if args.footprint_seconds is not None else 120
-    out_dir = args.out or (tempfile.mkdtemp(prefix='has-bench-smoke-') if smoke
+    out_dir = args.out or (tempfile.mkdtemp(prefix='has-bench-smoke-', dir=args.work_parent) if smoke
                            else os.path.join(REPO, 'bench', 'results'))
     os.makedirs(out_dir, exist_ok=True)
 
@@ -1439,7 +1513,7 @@ def main():
     rc = 0
     try:
         bench = Bench(args)
-        bench.logs_dir = tempfile.mkdtemp(prefix='has-bench-logs-')
+        bench.logs_dir = tempfile.mkdtemp(prefix='has-bench-logs-', dir=args.work_parent)
         say('logs will be copied to %s' % bench.logs_dir)
         bench.zk.start()
         say('ZooKeeper on %s' % bench.zk.connect)
@@ -1467,7 +1541,7 @@ def main():
                 f.write(md)
             if not smoke:
                 shutil.copyfile(os.path.join(out_dir, stem + '.md'), os.path.join(out_dir, 'latest.md'))
-            say('results: %s.{md,json}' % os.path.join(out_dir, stem))
+            say('results: %s.{md,json} (%.0f s since start)' % (os.path.join(out_dir, stem), now() - T_START))
             print(md)
         if any(not r.get('ok') for r in bench.runs):
             rc = 3 if smoke else 0
