@@ -847,6 +847,18 @@ def timeline(cluster, offsets, t_from, t_to, events, limit=45):
     for t, what in events:
         lines.append((t - t_ref, 'bench', what))
     lines.sort(key=lambda x: x[0])
+    # a daemon repeating itself (a retry loop) shows twice, then as a count
+    seen, kept, omitted = {}, [], {}
+    for t, who, msg in lines:
+        key = (who, re.sub(r'[\d/]+', '#', msg)[:70])
+        seen[key] = seen.get(key, 0) + 1
+        if who == 'bench' or seen[key] <= 2:
+            kept.append((t, who, msg))
+        else:
+            omitted[key] = (t, omitted.get(key, (0, 0))[1] + 1)
+    for (who, text), (t, n) in omitted.items():
+        kept.append((t, who, '(%d more like "%s…" up to here)' % (n, text[:60])))
+    lines = sorted(kept, key=lambda x: x[0])
     if len(lines) > limit:
         lines = lines[:limit] + [(lines[-1][0], '…', '%d more lines cut' % (len(lines) - limit))]
     return [{'t': round(t, 3), 'who': who, 'msg': msg} for t, who, msg in lines]
@@ -933,7 +945,7 @@ class Bench:
         if c.broken:
             self.record(scenario=scenario, system=c.system, run=run, ok=False, error='skipped: ' + c.broken)
             return None
-        leader, s = c.wait_healthy(max(90, 6 * c.timing['ttl']))
+        leader, s = c.wait_healthy(max(60, 4 * c.timing['ttl'] + 20))
         if not leader:
             c.broken = 'not healthy before %s run %d' % (scenario, run)
             self.record(scenario=scenario, system=c.system, run=run, ok=False, error=c.broken)
@@ -993,7 +1005,7 @@ class Bench:
         ok = rc == 0 and t_ready is not None and t_ack is not None
         events = [(t0, 'switchover command started (candidate %s)' % candidate), (t_ret, 'command returned rc=%s' % rc)]
         if t_ready:
-            events.append((t_ready, 'bench: %s primary, 2 replicas streaming' % candidate))
+            events.append((t_ready, '%s primary, 2 replicas streaming' % candidate))
         self.record(scenario='switchover', system=c.system, run=run, ok=ok, gap=ws.gap(t0, t_end), cmd_return=dt,
                     rc=rc, ready=(t_ready - t0) if t_ready else None, old_leader=leader, candidate=candidate,
                     new_leader=new_leader, lost=lost, acked=acked, errors=[w.errors for w in ws.all],
@@ -1033,7 +1045,7 @@ class Bench:
         lost, acked = ws.lost(new_leader) if new_leader else (None, None)
         events = [(t0, 'kill -9 postmaster of %s' % leader)] + ws.gap_events(t0, t_end)
         if t_ready:
-            events.append((t_ready, 'bench: 1 primary + 2 streaming'))
+            events.append((t_ready, '1 primary + 2 replicas streaming'))
         self.record(scenario=name, system=c.system, run=run, ok=t_ready is not None, gap=ws.gap(t0, t_end),
                     resume=(t_ack - t0) if t_ack else None, ready=(t_ready - t0) if t_ready else None,
                     old_leader=leader, new_leader=new_leader, first_writes_on=writes_on,
@@ -1078,24 +1090,25 @@ class Bench:
                 signal_pid(p, signal.SIGKILL)
         c.reap()
         ttl = c.timing['ttl']
-        t_ack = ws.await_ack_after(t0, 3 * ttl + 60)
+        t_ack = ws.await_ack_after(t0, 2 * ttl + 30)
         new_leader = None
-        t_restart = t_stream = None
+        t_stream = None
         if t_ack:
             port = ws.port_after(t0)
             new_leader = next((n for n, m in c.members.items() if m.pg == port), None)
-            t_restart = now()
-            c.start(leader)
-            deadline = now() + 180
-            while now() < deadline:
-                # back in service: streaming from the leader, or (if it won the race again) leader
-                # with both others streaming
-                nl, st = c.state()
-                if nl and (leader in st or (nl == leader and set(MEMBERS) - {leader} <= set(st))):
-                    t_stream = now()
-                    break
-                c.reap()
-                time.sleep(0.1)
+        # restart the killed member even when nobody took over (it may be the only one left with data)
+        t_restart = now()
+        c.start(leader)
+        deadline = now() + max(60, 4 * ttl + 20)
+        while now() < deadline:
+            # back in service: streaming from the leader, or (if it won the race again) leader
+            # with both others streaming
+            nl, st = c.state()
+            if nl and (leader in st or (nl == leader and set(MEMBERS) - {leader} <= set(st))):
+                t_stream = now()
+                break
+            c.reap()
+            time.sleep(0.1)
         time.sleep(AFTER)
         t_end = now()
         ws.stop()
@@ -1104,7 +1117,9 @@ class Bench:
         events = [(t0, 'kill -9 daemon and postmaster of %s' % leader)]
         if t_ack:
             events.append((t_ack, 'probe: first write acknowledged after the kill (new leader %s)' % new_leader))
-            events.append((t_restart, 'restarting the daemon of %s' % leader))
+        else:
+            events.append((t_restart, 'no write acknowledged %d s after the kill' % (2 * ttl + 30)))
+        events.append((t_restart, 'restarting the daemon of %s' % leader))
         if t_stream:
             events.append((t_stream, '%s streaming again' % leader))
         self.record(scenario=name, system=c.system, run=run, ok=t_stream is not None, gap=ws.gap(t0, t_end),
