@@ -77,6 +77,16 @@ public final class ClusterHarness implements AutoCloseable {
         final Map<String, Map<String, Object>> tags = new LinkedHashMap<>();
         List<String> javaOpts = List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         Duration stopDeadline = Duration.ofSeconds(30);
+        /** A ZooKeeper the harness uses but does not own (null: it starts and stops its own). */
+        String zooKeeper;
+        /** {@code postgresql.bin_dir} (null: {@link #findPgBin()}). */
+        String binDir;
+        /** Extra keys of the {@code postgresql} section, as YAML indented by 2 spaces (null: none). */
+        java.util.function.BiFunction<ClusterHarness, Member, String> postgresqlYaml;
+        /** Extra {@code postgresql.parameters}. */
+        final Map<String, String> parameters = new LinkedHashMap<>();
+        /** {@code bootstrap.initdb}, as a YAML flow sequence. */
+        String initdb = "[{encoding: UTF8}, data-checksums]";
         /** Replaces the daemon command line (self-tests of the harness only). */
         Function<Member, List<String>> commandOverride;
 
@@ -116,6 +126,43 @@ public final class ClusterHarness implements AutoCloseable {
 
         public Options stopDeadline(Duration d) {
             this.stopDeadline = d;
+            return this;
+        }
+
+        /**
+         * Uses an already running ZooKeeper (e.g. one {@link #startZooKeeper} shared by several
+         * clusters with distinct scopes); close() leaves it running.
+         */
+        public Options zooKeeper(String connectString) {
+            this.zooKeeper = connectString;
+            return this;
+        }
+
+        /** {@code postgresql.bin_dir} of every member. */
+        public Options binDir(Path dir) {
+            this.binDir = dir.toString();
+            return this;
+        }
+
+        /**
+         * Extra keys of every member's {@code postgresql} section (for example {@code bin_name},
+         * {@code create_replica_methods} and a method's section), as YAML whose top-level keys are
+         * not indented; the function sees the harness (e.g. {@link #jar()}) and the member.
+         */
+        public Options postgresqlYaml(java.util.function.BiFunction<ClusterHarness, Member, String> yaml) {
+            this.postgresqlYaml = yaml;
+            return this;
+        }
+
+        /** One more {@code postgresql.parameters} entry of every member (the value is written as is). */
+        public Options parameter(String name, String value) {
+            this.parameters.put(name, value);
+            return this;
+        }
+
+        /** {@code bootstrap.initdb}, a YAML flow sequence such as {@code [{encoding: UTF8}, {locale: C}]}. */
+        public Options initdb(String flowSequence) {
+            this.initdb = flowSequence;
             return this;
         }
 
@@ -163,6 +210,11 @@ public final class ClusterHarness implements AutoCloseable {
         public int apiPort() {
             return apiPort;
         }
+
+        /** The daemon's log file (stdout and stderr, plus the harness's own lines). */
+        public Path log() {
+            return log;
+        }
     }
 
     public static final String SUPERUSER = "postgres";
@@ -186,6 +238,7 @@ public final class ClusterHarness implements AutoCloseable {
     private final Path jar;
     private final String pgBin;
     private final TestingServer zk;
+    private final String zkConnect;
     private final CuratorFramework curator;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -195,7 +248,7 @@ public final class ClusterHarness implements AutoCloseable {
     private ClusterHarness(Options options) throws Exception {
         this.options = options;
         this.root = isRoot();
-        this.pgBin = findPgBin();
+        this.pgBin = options.binDir != null ? options.binDir : findPgBin();
         Path sourceJar = hasJar();
         if (!Files.isReadable(sourceJar)) {
             throw new IllegalStateException("has.jar " + sourceJar + " is missing; run mvn package first");
@@ -213,17 +266,13 @@ public final class ClusterHarness implements AutoCloseable {
             } else {
                 this.jar = sourceJar;
             }
-            Path zkDir = Files.createDirectory(baseDir.resolve("zk"));
-            Map<String, Object> zkProps = Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false",
-                    "4lw.commands.whitelist", "*");
-            InstanceSpec spec = new InstanceSpec(zkDir.toFile(), freePort(), -1, -1, false, 1, 1000, 0, zkProps,
-                    "127.0.0.1");
-            this.zk = new TestingServer(spec, true);
-            this.curator = CuratorFrameworkFactory.newClient(zk.getConnectString(), 30_000, 5_000,
+            this.zk = options.zooKeeper != null ? null : startZooKeeper(Files.createDirectory(baseDir.resolve("zk")));
+            this.zkConnect = options.zooKeeper != null ? options.zooKeeper : zk.getConnectString();
+            this.curator = CuratorFrameworkFactory.newClient(zkConnect, 30_000, 5_000,
                     new RetryOneTime(500));
             curator.start();
             if (!curator.blockUntilConnected(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("cannot connect to the test ZooKeeper " + zk.getConnectString());
+                throw new IllegalStateException("cannot connect to the test ZooKeeper " + zkConnect);
             }
             for (int i = 1; i <= options.members; i++) {
                 String name = "pg" + i;
@@ -245,6 +294,18 @@ public final class ClusterHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * An embedded ZooKeeper (tick 1 s, so sessions of 2 to 60 s) keeping its data in {@code dir}; the
+     * caller closes it. The harness starts one per cluster unless {@link Options#zooKeeper} is set.
+     */
+    public static TestingServer startZooKeeper(Path dir) throws Exception {
+        Map<String, Object> zkProps = Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false",
+                "4lw.commands.whitelist", "*");
+        InstanceSpec spec = new InstanceSpec(dir.toFile(), freePort(), -1, -1, false, 1, 1000, 0, zkProps,
+                "127.0.0.1");
+        return new TestingServer(spec, true);
+    }
+
     /** Starts ZooKeeper and writes the member configurations; no daemon runs yet. */
     public static ClusterHarness create(Options options) throws Exception {
         return new ClusterHarness(options);
@@ -258,6 +319,13 @@ public final class ClusterHarness implements AutoCloseable {
     // configuration
 
     private String yaml(Member m) {
+        StringBuilder parameters = new StringBuilder();
+        options.parameters.forEach((k, v) -> parameters.append("    ").append(k).append(": ").append(v).append('\n'));
+        StringBuilder extra = new StringBuilder();
+        if (options.postgresqlYaml != null) {
+            options.postgresqlYaml.apply(this, m).lines()
+                    .forEach(l -> extra.append(l.isBlank() ? "" : "  " + l).append('\n'));
+        }
         StringBuilder tags = new StringBuilder();
         Map<String, Object> t = options.tags.getOrDefault(m.name, Map.of());
         if (t.isEmpty()) {
@@ -285,7 +353,7 @@ public final class ClusterHarness implements AutoCloseable {
                       use_pg_rewind: true
                       use_slots: true
                       parameters: {}
-                  initdb: [{encoding: UTF8}, data-checksums]
+                  initdb: %s
                   pg_hba:
                   - local all all trust
                   - host replication replicator 127.0.0.1/32 md5
@@ -302,10 +370,10 @@ public final class ClusterHarness implements AutoCloseable {
                     rewind: {username: rewind_user, password: rewind-pass}
                   parameters:
                     unix_socket_directories: '%s'
-                """.formatted(options.scope, m.name, m.apiPort, m.apiPort, zk.getConnectString(),
-                options.ttl, options.loopWait, options.retryTimeout, options.maximumLagOnFailover,
+                """.formatted(options.scope, m.name, m.apiPort, m.apiPort, zkConnect,
+                options.ttl, options.loopWait, options.retryTimeout, options.maximumLagOnFailover, options.initdb,
                 m.pgPort, m.pgPort, m.dataDir(), pgBin, m.dir.resolve("pgpass"), SUPERUSER,
-                SUPERUSER_PASSWORD, m.dir) + tags;
+                SUPERUSER_PASSWORD, m.dir) + parameters + extra + tags;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -328,7 +396,12 @@ public final class ClusterHarness implements AutoCloseable {
     }
 
     public String zkConnectString() {
-        return zk.getConnectString();
+        return zkConnect;
+    }
+
+    /** The daemon jar the members run (a copy in the base directory when running as root). */
+    public Path jar() {
+        return jar;
     }
 
     public String scope() {
