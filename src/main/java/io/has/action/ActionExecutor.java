@@ -75,7 +75,8 @@ public final class ActionExecutor {
     }
 
     private Outcome perform(Decision decision, ClusterView view) throws DcsException, DbException {
-        if (decision instanceof Decision.NoAction || decision instanceof Decision.WaitLongAction) {
+        if (decision instanceof Decision.NoAction || decision instanceof Decision.WaitLongAction
+                || decision instanceof Decision.FailsafeLead) {
             return Outcome.DONE;
         }
         if (decision instanceof Decision.BootstrapCluster) {
@@ -230,6 +231,9 @@ public final class ActionExecutor {
         }
         if (l.sync() != null) {
             applySync(l.sync());
+        }
+        if (l.writeFailsafe() != null) {
+            dcs.writeFailsafe(l.writeFailsafe());
         }
         if (l.slots() != null && !l.slots().equals(slotsDone)) {
             db.syncReplicationSlots(l.slots());

@@ -31,6 +31,9 @@ public final class DecisionsDocument {
             m.put("kind", e.kind());
             m.put("sentence", e.sentence());
             m.put("repeats", e.repeats());
+            if (!e.facts().isEmpty()) {
+                m.put("facts", e.facts());
+            }
             out.add(m);
         }
         return out;

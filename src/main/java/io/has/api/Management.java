@@ -60,7 +60,8 @@ final class Management {
                 "POST restart", node::restart,
                 "DELETE restart", node::deleteRestart,
                 "POST reload", node::reload,
-                "POST reinitialize", node::reinitialize);
+                "POST reinitialize", node::reinitialize,
+                "POST failsafe", node::failsafe);
     }
 
     /** The endpoint for {@code METHOD first-segment}, or null. */

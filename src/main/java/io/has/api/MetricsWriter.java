@@ -75,7 +75,7 @@ public final class MetricsWriter {
                 flag(Boolean.TRUE.equals(doc.get("cluster_unlocked"))));
         // HELP text copied from Patroni as is (including its copy-paste wording) for dashboard parity.
         out.metric("patroni_failsafe_mode_is_active", "Value is 1 if the cluster is unlocked, 0 if locked.",
-                "gauge", "0");
+                "gauge", flag(s != null && s.stats().failsafeActive()));
         out.metric("patroni_postgres_timeline", "Postgres timeline of this node (if running), 0 otherwise.",
                 "counter", q && local.timeline() != null ? String.valueOf(local.timeline()) : "0");
         out.metric("patroni_dcs_last_seen", "Epoch timestamp when DCS was last contacted successfully by Patroni.",

@@ -66,6 +66,13 @@ public interface NodeControl {
      */
     CompletableFuture<ActionResult> reinitialize(boolean force);
 
+    /**
+     * Failsafe mode: the member {@code name} asks to keep running as leader while the DCS is down.
+     * 200 {@code Accepted} (remembered for ttl), 500 {@code Running as a leader} when this node is a
+     * primary, 502 when failsafe mode is off.
+     */
+    ActionResult acceptFailsafe(String name, String connUrl, String apiUrl);
+
     /** Re-reads the configuration file and applies what can change without a restart (SIGHUP). */
     void reload();
 }

@@ -81,6 +81,18 @@ final class NodeEndpoints {
         c.reply(202, "reload scheduled");
     }
 
+    /** {@code POST /failsafe}: the leader asks to keep running while the DCS is down (failsafe mode). */
+    void failsafe(Call c) {
+        RequestBody b = c.body(false);
+        String name = b.string("name");
+        if (name == null || name.isEmpty()) {
+            c.reply(400, "Bad request: name is required");
+            return;
+        }
+        ActionResult r = c.control().acceptFailsafe(name, b.string("conn_url"), b.string("api_url"));
+        c.reply(r.status(), r.message());
+    }
+
     void reinitialize(Call c) {
         RequestBody b = c.body(true);
         boolean force = Boolean.TRUE.equals(b.bool("force"));

@@ -70,6 +70,9 @@ public final class StatusDocument {
         patroni.put("scope", s.scope());
         patroni.put("name", s.name());
         doc.put("patroni", patroni);
+        if (s.stats().failsafeActive()) {
+            doc.put("failsafe_mode_is_active", true);
+        }
         if (s.stats().watchdogFailed()) {
             // peers read this: a member whose required watchdog is unusable is not a failover candidate
             doc.put("watchdog_failed", true);

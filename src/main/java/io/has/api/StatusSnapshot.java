@@ -46,10 +46,12 @@ public record StatusSnapshot(
      * @param vipHeld         this node holds the virtual IP
      * @param watchdogArmed   the watchdog is armed
      * @param watchdogFailed  the watchdog is required but not usable (Patroni's {@code watchdog_failed})
+     * @param failsafeActive  failsafe mode is carrying the cluster through a DCS outage (Patroni's
+     *                        {@code failsafe_mode_is_active})
      */
     public record LoopStats(double loopDurationSec, double dcsLatencySec, boolean vipHeld, boolean watchdogArmed,
-            boolean watchdogFailed) {
-        public static final LoopStats NONE = new LoopStats(0, 0, false, false, false);
+            boolean watchdogFailed, boolean failsafeActive) {
+        public static final LoopStats NONE = new LoopStats(0, 0, false, false, false, false);
     }
 
     public StatusSnapshot {

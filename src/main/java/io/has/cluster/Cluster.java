@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param sync        the {@code sync} key ({@link SyncState#EMPTY} when absent)
  * @param history     the {@code history} key, or null when absent
  * @param status      the {@code status} key ({@link ClusterStatus#EMPTY} when absent)
+ * @param failsafe    the {@code failsafe} key: member name to api_url, written by the leader while
+ *                    {@code failsafe_mode} is on (empty when absent)
  */
 public record Cluster(
         String initialize,
@@ -26,11 +28,18 @@ public record Cluster(
         Failover failover,
         SyncState sync,
         List<HistoryEntry> history,
-        ClusterStatus status) {
+        ClusterStatus status,
+        Map<String, String> failsafe) {
 
     /** An empty namespace: nothing bootstrapped yet. */
     public static final Cluster EMPTY =
             new Cluster(null, null, null, List.of(), Failover.NONE, SyncState.EMPTY, null, ClusterStatus.EMPTY);
+
+    /** A cluster without a {@code failsafe} key. */
+    public Cluster(String initialize, ConfigKey config, Leader leader, List<Member> members, Failover failover,
+            SyncState sync, List<HistoryEntry> history, ClusterStatus status) {
+        this(initialize, config, leader, members, failover, sync, history, status, Map.of());
+    }
 
     public Cluster {
         members = members == null ? List.of() : List.copyOf(members);
@@ -38,6 +47,7 @@ public record Cluster(
         sync = sync == null ? SyncState.EMPTY : sync;
         status = status == null ? ClusterStatus.EMPTY : status;
         history = history == null ? null : List.copyOf(history);
+        failsafe = failsafe == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failsafe));
     }
 
     /**

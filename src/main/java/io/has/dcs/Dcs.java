@@ -94,6 +94,9 @@ public interface Dcs extends AutoCloseable {
     /** Writes {@code status}; skipped when equal to the last value written or read. */
     void writeStatus(ClusterStatus status) throws DcsException;
 
+    /** Writes {@code failsafe} (member name → api_url); best effort, like {@code status}. */
+    void writeFailsafe(Map<String, String> failsafe) throws DcsException;
+
     /** Writes {@code history}. */
     void writeHistory(List<HistoryEntry> history) throws DcsException;
 

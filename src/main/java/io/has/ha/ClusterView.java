@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param watchdogUsable false when the watchdog is {@code required} but cannot be armed: then this
  *                       member must never take the lock
  * @param rewindAvailable a rewind tool matching the server is installed (else a diverged node is re-cloned)
+ * @param failsafe       failsafe mode facts: the last {@code failsafe} key read, and which of its members
+ *                       acknowledged our {@code POST /failsafe} this cycle (asked only while the DCS is down)
  */
 public record ClusterView(
         String me,
@@ -43,13 +45,29 @@ public record ClusterView(
         long nowMs,
         List<HistoryEntry> localHistory,
         boolean watchdogUsable,
-        boolean rewindAvailable) {
+        boolean rewindAvailable,
+        Failsafe failsafe) {
+
+    /**
+     * @param members last known {@code failsafe} key (member → api_url)
+     * @param acks    member → acknowledged, for the members asked this cycle (empty when nobody was asked)
+     */
+    public record Failsafe(Map<String, String> members, Map<String, Boolean> acks) {
+        public static final Failsafe NONE = new Failsafe(Map.of(), Map.of());
+
+        public Failsafe {
+            members = members == null ? Map.of() : Map.copyOf(members);
+            acks = acks == null ? Map.of() : Map.copyOf(acks);
+        }
+    }
+
 
     public ClusterView {
         peers = peers == null ? Map.of() : Map.copyOf(peers);
         tags = tags == null ? Map.of() : Map.copyOf(tags);
         bootstrapDcs = bootstrapDcs == null ? Map.of() : bootstrapDcs;
         localHistory = localHistory == null ? null : List.copyOf(localHistory);
+        failsafe = failsafe == null ? Failsafe.NONE : failsafe;
     }
 
     public boolean dcsOk() {
@@ -86,5 +104,39 @@ public record ClusterView(
         } catch (NumberFormatException e) {
             return 1;
         }
+    }
+
+    /** The facts a decision rests on, for the decision log: small, stable keys. */
+    public Map<String, Object> facts() {
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("dcs", dcsOk() ? "ok" : "unreachable: " + dcsError);
+        if (cluster != null) {
+            f.put("leader", cluster.leader() == null ? null : cluster.leader().name());
+            f.put("holds_lock", holdsLock());
+            if (!cluster.failover().isEmpty()) {
+                f.put("failover", (cluster.failover().leader() == null ? "" : cluster.failover().leader()) + " -> "
+                        + (cluster.failover().candidate() == null ? "any" : cluster.failover().candidate()));
+            }
+            if (cluster.sync().leader() != null) {
+                f.put("sync", cluster.sync().syncStandby());
+            }
+            f.put("leader_optime", cluster.status().optime());
+        }
+        f.put("postgres", local.state().wire() + (local.isRunning() ? (local.inRecovery() ? "/replica" : "/primary") : ""));
+        f.put("wal", local.walPosition());
+        f.put("timeline", local.timeline());
+        if (!peers.isEmpty()) {
+            Map<String, Object> p = new java.util.TreeMap<>();
+            peers.values().forEach(s -> p.put(s.name(), !s.reachable() ? "unreachable"
+                    : (s.inRecovery() ? "replica" : "primary") + " wal " + s.walPosition()));
+            f.put("peers", p);
+        }
+        if (longAction.isRunning()) {
+            f.put("long_action", longAction.running());
+        }
+        if (config.pause()) {
+            f.put("paused", true);
+        }
+        return f;
     }
 }

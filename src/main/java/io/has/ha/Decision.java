@@ -156,9 +156,11 @@ public sealed interface Decision {
      * @param writeConfig     config to write to a missing {@code config} key, or null
      * @param history         history to write when the key is missing, or null
      * @param sync            synchronous replication steps, or null when there is nothing to manage
+     * @param writeFailsafe   the {@code failsafe} key to write (failsafe mode, when it changed), or null
      */
     record Lead(Set<String> slots, String writeInitialize, Map<String, Object> writeConfig,
-            List<HistoryEntry> history, SyncPlanner.Plan sync, String reason) implements Decision {
+            List<HistoryEntry> history, SyncPlanner.Plan sync, Map<String, String> writeFailsafe, String reason)
+            implements Decision {
         @Override
         public String describe() {
             return reason;
@@ -208,6 +210,22 @@ public sealed interface Decision {
      * cannot be honoured.
      */
     record ClearFailover(int version, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
+        }
+    }
+
+    /**
+     * The DCS is unreachable but every member listed in the {@code failsafe} key acknowledged us:
+     * keep running as primary (failsafe mode, reference/patroni.md §4.9).
+     */
+    record FailsafeLead(String reason) implements Decision {
         @Override
         public String describe() {
             return reason;

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The last decisions of this node, newest last. A decision equal to the previous one is not added
@@ -11,8 +12,19 @@ import java.util.List;
  */
 public final class DecisionLog {
 
-    /** One entry: when it was first decided, what, why, and how many cycles repeated it. */
-    public record Entry(long firstMs, long lastMs, String kind, String sentence, int repeats) {
+    /**
+     * One entry: when it was first decided, what, why, how many cycles repeated it, and the facts of
+     * the view that drove it (as first seen).
+     */
+    public record Entry(long firstMs, long lastMs, String kind, String sentence, int repeats,
+            Map<String, Object> facts) {
+        public Entry {
+            facts = facts == null ? Map.of() : facts;
+        }
+
+        public Entry(long firstMs, long lastMs, String kind, String sentence, int repeats) {
+            this(firstMs, lastMs, kind, sentence, repeats, Map.of());
+        }
     }
 
     private final int capacity;
@@ -28,16 +40,22 @@ public final class DecisionLog {
      * @return true when it differs from the previous one (the caller logs it), false for a repeat
      */
     public synchronized boolean record(long nowMs, String kind, String sentence) {
+        return record(nowMs, kind, sentence, Map.of());
+    }
+
+    /** Records a decision with the facts that drove it. */
+    public synchronized boolean record(long nowMs, String kind, String sentence, Map<String, Object> facts) {
         Entry last = entries.peekLast();
         if (last != null && last.kind().equals(kind) && last.sentence().equals(sentence)) {
             entries.pollLast();
-            entries.addLast(new Entry(last.firstMs(), nowMs, last.kind(), last.sentence(), last.repeats() + 1));
+            entries.addLast(new Entry(last.firstMs(), nowMs, last.kind(), last.sentence(), last.repeats() + 1,
+                    last.facts()));
             return false;
         }
         if (entries.size() == capacity) {
             entries.pollFirst();
         }
-        entries.addLast(new Entry(nowMs, nowMs, kind, sentence, 0));
+        entries.addLast(new Entry(nowMs, nowMs, kind, sentence, 0, facts));
         return true;
     }
 

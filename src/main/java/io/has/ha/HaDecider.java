@@ -91,7 +91,13 @@ public final class HaDecider {
         // 17. DCS unreachable: a primary must stop accepting writes before its session can expire.
         if (!v.dcsOk()) {
             if (local.isRunningPrimary() && !paused) {
-                return new Demote(DemoteMode.OFFLINE, "demoted self because DCS is not accessible and I was a leader");
+                String unacked = failsafeUnacknowledged(v);
+                if (unacked == null) {
+                    return new Decision.FailsafeLead("continue to run as a leader because failsafe mode is enabled and"
+                            + " all members are accessible");
+                }
+                return new Demote(DemoteMode.OFFLINE, "demoted self because DCS is not accessible and I was a leader"
+                        + unacked);
             }
             return new NoAction("DCS is not accessible");
         }
@@ -155,6 +161,28 @@ public final class HaDecider {
 
         // 13. someone else holds the lock: follow it
         return decideFollower(v);
+    }
+
+    /**
+     * Failsafe mode with the DCS down: null when this primary may keep running (it is listed in the
+     * last {@code failsafe} key and every other member listed there acknowledged), else why not (with a
+     * leading separator, appended to the demotion sentence).
+     */
+    static String failsafeUnacknowledged(ClusterView v) {
+        if (!v.config().failsafeMode()) {
+            return "";
+        }
+        Map<String, String> members = v.failsafe().members();
+        if (!members.containsKey(v.me())) {
+            return " (failsafe mode: I am not listed in the failsafe key)";
+        }
+        List<String> missing = new ArrayList<>();
+        for (String m : members.keySet()) {
+            if (!m.equals(v.me()) && !Boolean.TRUE.equals(v.failsafe().acks().get(m))) {
+                missing.add(m);
+            }
+        }
+        return missing.isEmpty() ? null : " (failsafe mode: no acknowledgement from " + String.join(", ", missing) + ")";
     }
 
     private static Decision decideEmptyDataDir(ClusterView v) {
@@ -356,7 +384,17 @@ public final class HaDecider {
         String reason = awaiting != null ? awaiting
                 : (v.config().pause() ? "PAUSE: " : "") + "no action. I am (" + v.me() + "), the leader with the lock";
         SyncPlanner.Plan sync = SyncPlanner.plan(v);
-        return new Lead(slots, writeInit, writeConfig, history, sync, reason);
+        Map<String, String> failsafe = null;
+        if (v.config().failsafeMode()) {
+            Map<String, String> want = new java.util.TreeMap<>();
+            for (Member mb : c.members()) {
+                if (mb.data().apiUrl() != null) {
+                    want.put(mb.name(), mb.data().apiUrl());
+                }
+            }
+            failsafe = want.equals(c.failsafe()) ? null : want;
+        }
+        return new Lead(slots, writeInit, writeConfig, history, sync, failsafe, reason);
     }
 
     /** In synchronous mode a promotion first claims the sync key for us, with no standby in it. */

@@ -193,7 +193,8 @@ public final class HaLoop {
             }
         }
         ClusterView view = new ClusterView(config.name(), cluster, dcsError, dcs.sessionId(), local, dynamic, peers, la,
-                config.tags(), config.bootstrap().dcs(), now, localHistory, watchdog.isHealthy(), db.canRewind());
+                config.tags(), config.bootstrap().dcs(), now, localHistory, watchdog.isHealthy(), db.canRewind(),
+                failsafe(cluster, local));
 
         HaDecider.Step step = HaDecider.decide(view, memory);
         memory = step.memory();
@@ -203,7 +204,7 @@ public final class HaLoop {
         String kind = outcome.ok() ? decision.kind() : decision.kind() + "Failed";
         String sentence = outcome.ok() ? decision.describe() : outcome.message();
         int repeatsBefore = decisions.lastRepeats();
-        boolean changed = decisions.record(now, kind, sentence);
+        boolean changed = decisions.record(now, kind, sentence, view.facts());
         if (changed) {
             String line = (dynamic.pause() ? "PAUSE: " : "") + sentence
                     + (repeatsBefore > 0 ? " (previous decision repeated " + repeatsBefore + " times)" : "");
@@ -233,6 +234,24 @@ public final class HaLoop {
         long nowMs = System.currentTimeMillis();
         nap = Math.min(nap, Math.max(0, requests.nextScheduledRestartMs() - nowMs));
         return napUntilScheduled(cluster, nap, nowMs);
+    }
+
+    /**
+     * Failsafe facts: the last known {@code failsafe} key, and — only when the DCS read failed on a
+     * running primary in failsafe mode — which of its other members accept us ({@code POST /failsafe}).
+     */
+    private ClusterView.Failsafe failsafe(Cluster cluster, LocalState local) {
+        Map<String, String> members = lastCluster == null ? Map.of() : lastCluster.failsafe();
+        if (cluster != null || !dynamic.failsafeMode() || !local.isRunningPrimary() || members.isEmpty()) {
+            return new ClusterView.Failsafe(members, Map.of());
+        }
+        Map<String, String> others = new java.util.TreeMap<>(members);
+        others.remove(config.name());
+        Map<String, String> me = new java.util.LinkedHashMap<>();
+        me.put("name", config.name());
+        me.put("conn_url", config.postgresql().connUrl());
+        me.put("api_url", apiUrl());
+        return new ClusterView.Failsafe(members, prober.postFailsafe(others, me));
     }
 
     /**
@@ -292,7 +311,7 @@ public final class HaLoop {
         if (!outcome.ok()) {
             return view.holdsLock();
         }
-        if (decision instanceof Decision.AcquireLock) {
+        if (decision instanceof Decision.AcquireLock || decision instanceof Decision.FailsafeLead) {
             return true;
         }
         if (decision instanceof Decision.ReleaseLock || (decision instanceof Decision.Demote d
@@ -324,8 +343,11 @@ public final class HaLoop {
             }
         }
         long now = System.currentTimeMillis();
+        boolean failsafeActive = !view.dcsOk() && (holdsLock
+                || requests.failsafeActive(System.currentTimeMillis(), dynamic.ttl() * 1000L));
         StatusSnapshot.LoopStats stats = new StatusSnapshot.LoopStats(lastCycleSec, lastDcsReadSec,
-                holdsLock && local.isRunningPrimary() && vip.isHeld(), watchdog.isActive(), !watchdog.isHealthy());
+                holdsLock && local.isRunningPrimary() && vip.isHeld(), watchdog.isActive(), !watchdog.isHealthy(),
+                failsafeActive);
         snapshot.set(new StatusSnapshot(config.scope(), config.name(), Version.VERSION, local, holdsLock,
                 holdsLock ? now + dynamic.ttl() * 1000L : 0, lastCluster, dcsLastSeenMs, dynamic, config.tags(),
                 local.systemId(), now + dynamic.loopWait() * 1000L, now, stats));

@@ -50,6 +50,10 @@ final class LeaderRace {
         if (v.noFailover() || v.failoverPriority() <= 0) {
             return Health.no("I am tagged nofailover");
         }
+        if (v.config().failsafeMode() && !v.cluster().failsafe().isEmpty()
+                && !v.cluster().failsafe().containsKey(v.me())) {
+            return Health.no("I am not listed in the failsafe key");
+        }
         SyncState sync = v.cluster().sync();
         if (v.config().synchronousMode() && sync.leader() != null && !sync.matches(v.me())) {
             return Health.no("I am not a synchronous standby (" + String.join(",", sync.syncStandby())

@@ -35,6 +35,7 @@ final class NodeRequests implements NodeControl {
     private final Runnable reloadHook;
     private final DecisionLog decisions;
     private final AtomicReference<ScheduledRestart> scheduled = new AtomicReference<>();
+    private final AtomicReference<FailsafeLeader> failsafeLeader = new AtomicReference<>();
 
     NodeRequests(String member, Dcs dcs, LocalDatabase db, LongActionRunner longActions,
             Supplier<StatusSnapshot> snapshot, DecisionLog decisions, Runnable wakeup, Runnable reloadHook) {
@@ -176,6 +177,29 @@ final class NodeRequests implements NodeControl {
         }
         wakeup.run();
         return CompletableFuture.completedFuture(new ActionResult(200, "reinitialize started"));
+    }
+
+    @Override
+    public ActionResult acceptFailsafe(String name, String connUrl, String apiUrl) {
+        StatusSnapshot s = snapshot.get();
+        if (s == null || !s.config().failsafeMode()) {
+            return new ActionResult(502, "failsafe mode is off");
+        }
+        if (s.local().isRunningPrimary()) {
+            return new ActionResult(500, "Running as a leader");
+        }
+        failsafeLeader.set(new FailsafeLeader(name, System.currentTimeMillis()));
+        return new ActionResult(200, "Accepted");
+    }
+
+    /** The member that asked us (POST /failsafe) to keep it as leader, and when. */
+    record FailsafeLeader(String name, long atMs) {
+    }
+
+    /** Whether a failsafe leader asked us within the last {@code ttlMs} (failsafe_mode_is_active). */
+    boolean failsafeActive(long nowMs, long ttlMs) {
+        FailsafeLeader f = failsafeLeader.get();
+        return f != null && nowMs - f.atMs() <= ttlMs;
     }
 
     @Override

@@ -57,6 +57,47 @@ public final class PeerProber {
         return out;
     }
 
+    /**
+     * Failsafe mode: asks each member ({@code name → api_url}) to accept us as leader with
+     * {@code POST /failsafe} with {@code leader} ({@code name}, {@code conn_url}, {@code api_url}) as the
+     * body; true for a 200 within the deadline.
+     */
+    public Map<String, Boolean> postFailsafe(Map<String, String> members, Map<String, String> leader) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(leader);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode the failsafe request", e);
+        }
+        Map<String, CompletableFuture<Boolean>> pending = new HashMap<>();
+        members.forEach((name, apiUrl) -> {
+            try {
+                URI uri = URI.create(apiUrl).resolve("/failsafe");
+                HttpRequest req = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                pending.put(name, http.sendAsync(req, HttpResponse.BodyHandlers.discarding())
+                        .thenApply(r -> r.statusCode() == 200).exceptionally(e -> false));
+            } catch (IllegalArgumentException e) {
+                pending.put(name, CompletableFuture.completedFuture(false));
+            }
+        });
+        long deadline = System.nanoTime() + TIMEOUT.toNanos() + 200_000_000L;
+        Map<String, Boolean> out = new HashMap<>();
+        for (Map.Entry<String, CompletableFuture<Boolean>> e : pending.entrySet()) {
+            try {
+                out.put(e.getKey(), e.getValue().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException | ExecutionException ex) {
+                e.getValue().cancel(true);
+                out.put(e.getKey(), false);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                out.put(e.getKey(), false);
+            }
+        }
+        return out;
+    }
+
     private CompletableFuture<PeerStatus> fetch(Member m) {
         String url = m.data().apiUrl();
         if (url == null) {

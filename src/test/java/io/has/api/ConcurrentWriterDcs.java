@@ -48,6 +48,7 @@ final class ConcurrentWriterDcs implements Dcs {
     @Override public void touchMember(MemberData data) throws DcsException { delegate.touchMember(data); }
     @Override public void writeStatus(ClusterStatus status) throws DcsException { delegate.writeStatus(status); }
     @Override public void writeHistory(List<HistoryEntry> history) throws DcsException { delegate.writeHistory(history); }
+    @Override public void writeFailsafe(java.util.Map<String, String> failsafe) throws DcsException { delegate.writeFailsafe(failsafe); }
     @Override public boolean setFailover(Failover failover, int version) throws DcsException { return delegate.setFailover(failover, version); }
     @Override public boolean setSync(SyncState sync, int version) throws DcsException { return delegate.setSync(sync, version); }
     @Override public void deleteCluster() throws DcsException { delegate.deleteCluster(); }

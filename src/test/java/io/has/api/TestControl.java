@@ -79,4 +79,12 @@ public final class TestControl implements NodeControl {
     public void reload() {
         reloads.incrementAndGet();
     }
+
+    @Override
+    public ActionResult acceptFailsafe(String name, String connUrl, String apiUrl) {
+        failsafeRequests.add(name);
+        return new ActionResult(200, "Accepted");
+    }
+
+    final java.util.List<String> failsafeRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
 }

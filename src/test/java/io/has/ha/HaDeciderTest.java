@@ -380,6 +380,49 @@ class HaDeciderTest {
         }
 
         @Test
+        void inFailsafeModeThePrimaryKeepsRunningWhenEveryListedMemberAcknowledges() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).dcs("failsafe_mode", true)
+                    .failsafe(java.util.Map.of("pg1", "a", "pg2", "b", "pg3", "c"), java.util.Map.of("pg2", true, "pg3", true))
+                    .dcsDown().decide();
+            assertInstanceOf(Decision.FailsafeLead.class, d);
+        }
+
+        @Test
+        void inFailsafeModeOneMissingAcknowledgementDemotes() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).dcs("failsafe_mode", true)
+                    .failsafe(java.util.Map.of("pg1", "a", "pg2", "b", "pg3", "c"), java.util.Map.of("pg2", true, "pg3", false))
+                    .dcsDown().decide();
+            Demote dm = assertInstanceOf(Demote.class, d);
+            assertTrue(dm.reason().contains("no acknowledgement from pg3"), dm.reason());
+        }
+
+        @Test
+        void inFailsafeModeAPrimaryMissingFromTheKeyDemotes() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).dcs("failsafe_mode", true)
+                    .failsafe(java.util.Map.of("pg2", "b"), java.util.Map.of("pg2", true)).dcsDown().decide();
+            assertInstanceOf(Demote.class, d);
+        }
+
+        @Test
+        void theLeaderPublishesTheFailsafeKeyInFailsafeMode() {
+            Lead l = assertInstanceOf(Lead.class, view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1))
+                    .dcs("failsafe_mode", true).decide());
+            assertEquals(java.util.Set.of("pg1", "pg2", "pg3"), l.writeFailsafe().keySet());
+            assertNull(assertInstanceOf(Lead.class, view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1))
+                    .decide()).writeFailsafe());
+        }
+
+        @Test
+        void aMemberMissingFromANonEmptyFailsafeKeyNeverWinsTheRace() {
+            var c = unlocked(100, 1);
+            c = new io.has.cluster.Cluster(c.initialize(), c.config(), null, c.members(), c.failover(), c.sync(),
+                    c.history(), c.status(), java.util.Map.of("pg1", "a", "pg3", "c"));
+            Decision d = view("pg2", c, runningReplica(100, 1, pgAddress(1))).dcs("failsafe_mode", true)
+                    .unreachablePeer("pg1").unreachablePeer("pg3").decide();
+            assertTrue(assertInstanceOf(NoAction.class, d).reason().contains("not listed in the failsafe key"));
+        }
+
+        @Test
         void replicaKeepsStreamingWhenTheDcsIsUnreachable() {
             Decision d = view("pg2", ledBy("pg1", 100, 1), runningReplica(100, 1, pgAddress(1))).dcsDown().decide();
             assertEquals(new NoAction("DCS is not accessible"), d);

@@ -46,4 +46,21 @@ class NodeRequestsTest {
         assertEquals(90624, NodeRequests.versionNumber("9.6.24"));
         assertEquals(100000, NodeRequests.versionNumber("10"));
     }
+
+    @Test
+    void failsafeRequestsAreAcceptedByReplicasOnlyAndOnlyInFailsafeMode() {
+        java.util.concurrent.atomic.AtomicReference<StatusSnapshot> snap = new java.util.concurrent.atomic.AtomicReference<>(
+                snapshot(Views.runningReplica(1, 1, null)));
+        NodeRequests r = new NodeRequests("pg2", null, null, null, snap::get, new DecisionLog(10), () -> { }, () -> { });
+        assertEquals(502, r.acceptFailsafe("pg1", "c", "a").status());
+        DynamicConfig failsafe = DynamicConfig.fromMap(Map.of("failsafe_mode", true));
+        snap.set(new StatusSnapshot("demo", "pg2", "0.1.0", Views.runningReplica(1, 1, null), false, 0, null, 0,
+                failsafe, Map.of(), Views.SYSID, 0, 0));
+        assertEquals(new io.has.api.NodeControl.ActionResult(200, "Accepted"), r.acceptFailsafe("pg1", "c", "a"));
+        assertEquals(true, r.failsafeActive(System.currentTimeMillis(), 30_000));
+        snap.set(new StatusSnapshot("demo", "pg2", "0.1.0", Views.runningPrimary(1, 1), false, 0, null, 0,
+                failsafe, Map.of(), Views.SYSID, 0, 0));
+        assertEquals(new io.has.api.NodeControl.ActionResult(500, "Running as a leader"),
+                r.acceptFailsafe("pg1", "c", "a"));
+    }
 }

@@ -155,6 +155,7 @@ final class Views {
         List<io.has.cluster.HistoryEntry> localHistory;
         boolean watchdogUsable = true;
         boolean rewindAvailable = true;
+        ClusterView.Failsafe failsafe = ClusterView.Failsafe.NONE;
 
         Builder(String me, Cluster cluster, LocalState local) {
             this.me = me;
@@ -197,6 +198,11 @@ final class Views {
             return this;
         }
 
+        Builder failsafe(Map<String, String> members, Map<String, Boolean> acks) {
+            failsafe = new ClusterView.Failsafe(members, acks);
+            return this;
+        }
+
         Builder noRewindTool() {
             rewindAvailable = false;
             return this;
@@ -216,7 +222,7 @@ final class Views {
             Map<String, Object> cfg = new HashMap<>(dcs);
             cfg.put("postgresql", pg);
             return new ClusterView(me, dcsError == null ? cluster : null, dcsError, MY_SESSION, local,
-                    DynamicConfig.fromMap(cfg), peers, longAction, tags, Map.of("ttl", 30), NOW, localHistory, watchdogUsable, rewindAvailable);
+                    DynamicConfig.fromMap(cfg), peers, longAction, tags, Map.of("ttl", 30), NOW, localHistory, watchdogUsable, rewindAvailable, failsafe);
         }
 
         Decision decide() {

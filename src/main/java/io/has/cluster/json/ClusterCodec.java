@@ -376,6 +376,33 @@ public final class ClusterCodec {
     // config
 
     /** Compact JSON; key order follows the map's iteration order. */
+    /** {@code failsafe}: a JSON object member name → api_url. */
+    public static String encodeFailsafe(Map<String, String> failsafe) {
+        try {
+            return MAPPER.writeValueAsString(failsafe);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("failsafe cannot be encoded as JSON", e);
+        }
+    }
+
+    /** Decodes {@code failsafe}; non-string values are skipped. */
+    public static Map<String, String> decodeFailsafe(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isBlank()) {
+            return out;
+        }
+        JsonNode n = parse(raw);
+        if (!n.isObject()) {
+            throw new MalformedValueException("failsafe value is not a JSON object");
+        }
+        n.fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return out;
+    }
+
     public static String encodeConfig(Map<String, Object> config) {
         try {
             return MAPPER.writeValueAsString(config);

@@ -149,7 +149,19 @@ final class ClusterReader {
             }
         }
 
-        return new Result(new Cluster(initialize, config, leader, members, failover, sync, history, status), statusKey);
+        Map<String, String> failsafe = Map.of();
+        e = get(keys, ZkPaths.FAILSAFE, d);
+        if (e != null) {
+            try {
+                failsafe = ClusterCodec.decodeFailsafe(utf8(e.getData()));
+                valid(e);
+            } catch (MalformedValueException ex) {
+                garbage(e, ex, "treating failsafe as empty");
+            }
+        }
+
+        return new Result(new Cluster(initialize, config, leader, members, failover, sync, history, status, failsafe),
+                statusKey);
     }
 
     private List<Member> members(Deadline d) throws DcsException {

@@ -16,6 +16,7 @@ record ZkPaths(String base) {
     static final String FAILOVER = "failover";
     static final String SYNC = "sync";
     static final String HISTORY = "history";
+    static final String FAILSAFE = "failsafe";
 
     ZkPaths {
         if (base == null || !base.startsWith("/") || base.length() < 2 || base.endsWith("/")) {

@@ -419,6 +419,12 @@ public final class ZooKeeperDcs implements Dcs {
     }
 
     @Override
+    public void writeFailsafe(Map<String, String> failsafe) throws DcsException {
+        ops.setOrCreate(paths.key(ZkPaths.FAILSAFE), bytes(ClusterCodec.encodeFailsafe(failsafe)),
+                Deadline.in(BEST_EFFORT_MS));
+    }
+
+    @Override
     public void writeHistory(List<HistoryEntry> history) throws DcsException {
         ops.setOrCreate(paths.key(ZkPaths.HISTORY), bytes(ClusterCodec.encodeHistory(history)), Deadline.in(BEST_EFFORT_MS));
     }

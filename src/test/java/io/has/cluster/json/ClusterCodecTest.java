@@ -210,4 +210,12 @@ class ClusterCodecTest {
         assertThrows(MalformedValueException.class, () -> ClusterCodec.decodeConfig("[1]"));
         assertThrows(MalformedValueException.class, () -> ClusterCodec.decodeConfig("{{"));
     }
+
+    @org.junit.jupiter.api.Test
+    void failsafeRoundTripsAsAPatroniObjectOfApiUrls() {
+        String raw = "{\"pg1\":\"http://127.0.0.1:8008/patroni\",\"pg2\":\"http://127.0.0.1:8009/patroni\"}";
+        java.util.Map<String, String> m = ClusterCodec.decodeFailsafe(raw);
+        org.junit.jupiter.api.Assertions.assertEquals("http://127.0.0.1:8009/patroni", m.get("pg2"));
+        org.junit.jupiter.api.Assertions.assertEquals(raw, ClusterCodec.encodeFailsafe(m));
+    }
 }
