@@ -74,24 +74,44 @@ public final class ClusterHarness implements AutoCloseable {
         int loopWait = 2;
         int retryTimeout = 3;
         long maximumLagOnFailover = 1_048_576;
-        final Map<String, Map<String, Object>> tags = new LinkedHashMap<>();
-        List<String> javaOpts = List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-        Duration stopDeadline = Duration.ofSeconds(30);
-        /** A ZooKeeper the harness uses but does not own (null: it starts and stops its own). */
-        String zooKeeper;
         /** {@code postgresql.bin_dir} (null: {@link #findPgBin()}). */
         String binDir;
-        /** Extra keys of the {@code postgresql} section, as YAML indented by 2 spaces (null: none). */
+        /** Extra keys of the {@code postgresql} section (null: none); see {@link #postgresqlYaml}. */
         java.util.function.BiFunction<ClusterHarness, Member, String> postgresqlYaml;
         /** Extra {@code postgresql.parameters}. */
         final Map<String, String> parameters = new LinkedHashMap<>();
-        /** {@code bootstrap.initdb}, as a YAML flow sequence. */
-        String initdb = "[{encoding: UTF8}, data-checksums]";
+        final Map<String, Map<String, Object>> tags = new LinkedHashMap<>();
+        List<String> javaOpts = List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        Duration stopDeadline = Duration.ofSeconds(30);
         /** Replaces the daemon command line (self-tests of the harness only). */
         Function<Member, List<String>> commandOverride;
+        /** A ZooKeeper the test owns (e.g. a TestingCluster); null: the harness starts its own. */
+        String externalZooKeeper;
 
         public Options members(int n) {
             this.members = n;
+            return this;
+        }
+
+        /** {@code postgresql.bin_dir} of every member (default: Debian's PostgreSQL, see findPgBin). */
+        public Options binDir(Path dir) {
+            this.binDir = dir.toString();
+            return this;
+        }
+
+        /**
+         * Extra keys of every member's {@code postgresql} section (for example {@code bin_name},
+         * {@code create_replica_methods} and a method's section), as YAML whose top-level keys are
+         * not indented; the function sees the harness (for {@link ClusterHarness#jar()}) and the member.
+         */
+        public Options postgresqlYaml(java.util.function.BiFunction<ClusterHarness, Member, String> yaml) {
+            this.postgresqlYaml = yaml;
+            return this;
+        }
+
+        /** One more {@code postgresql.parameters} entry of every member (the value is written as is). */
+        public Options parameter(String name, String value) {
+            this.parameters.put(name, value);
             return this;
         }
 
@@ -130,39 +150,11 @@ public final class ClusterHarness implements AutoCloseable {
         }
 
         /**
-         * Uses an already running ZooKeeper (e.g. one {@link #startZooKeeper} shared by several
-         * clusters with distinct scopes); close() leaves it running.
+         * Use this ZooKeeper connect string (an ensemble the test starts and stops) instead of the
+         * harness's own TestingServer.
          */
-        public Options zooKeeper(String connectString) {
-            this.zooKeeper = connectString;
-            return this;
-        }
-
-        /** {@code postgresql.bin_dir} of every member. */
-        public Options binDir(Path dir) {
-            this.binDir = dir.toString();
-            return this;
-        }
-
-        /**
-         * Extra keys of every member's {@code postgresql} section (for example {@code bin_name},
-         * {@code create_replica_methods} and a method's section), as YAML whose top-level keys are
-         * not indented; the function sees the harness (e.g. {@link #jar()}) and the member.
-         */
-        public Options postgresqlYaml(java.util.function.BiFunction<ClusterHarness, Member, String> yaml) {
-            this.postgresqlYaml = yaml;
-            return this;
-        }
-
-        /** One more {@code postgresql.parameters} entry of every member (the value is written as is). */
-        public Options parameter(String name, String value) {
-            this.parameters.put(name, value);
-            return this;
-        }
-
-        /** {@code bootstrap.initdb}, a YAML flow sequence such as {@code [{encoding: UTF8}, {locale: C}]}. */
-        public Options initdb(String flowSequence) {
-            this.initdb = flowSequence;
+        public Options externalZooKeeper(String connectString) {
+            this.externalZooKeeper = connectString;
             return this;
         }
 
@@ -211,7 +203,7 @@ public final class ClusterHarness implements AutoCloseable {
             return apiPort;
         }
 
-        /** The daemon's log file (stdout and stderr, plus the harness's own lines). */
+        /** The daemon's log file (its stdout and stderr, and the harness's own lines). */
         public Path log() {
             return log;
         }
@@ -238,7 +230,6 @@ public final class ClusterHarness implements AutoCloseable {
     private final Path jar;
     private final String pgBin;
     private final TestingServer zk;
-    private final String zkConnect;
     private final CuratorFramework curator;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -266,13 +257,21 @@ public final class ClusterHarness implements AutoCloseable {
             } else {
                 this.jar = sourceJar;
             }
-            this.zk = options.zooKeeper != null ? null : startZooKeeper(Files.createDirectory(baseDir.resolve("zk")));
-            this.zkConnect = options.zooKeeper != null ? options.zooKeeper : zk.getConnectString();
-            this.curator = CuratorFrameworkFactory.newClient(zkConnect, 30_000, 5_000,
+            if (options.externalZooKeeper == null) {
+                Path zkDir = Files.createDirectory(baseDir.resolve("zk"));
+                Map<String, Object> zkProps = Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false",
+                        "4lw.commands.whitelist", "*");
+                InstanceSpec spec = new InstanceSpec(zkDir.toFile(), freePort(), -1, -1, false, 1, 1000, 0, zkProps,
+                        "127.0.0.1");
+                this.zk = new TestingServer(spec, true);
+            } else {
+                this.zk = null;
+            }
+            this.curator = CuratorFrameworkFactory.newClient(zkConnectString(), 30_000, 5_000,
                     new RetryOneTime(500));
             curator.start();
             if (!curator.blockUntilConnected(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("cannot connect to the test ZooKeeper " + zkConnect);
+                throw new IllegalStateException("cannot connect to the test ZooKeeper " + zkConnectString());
             }
             for (int i = 1; i <= options.members; i++) {
                 String name = "pg" + i;
@@ -294,18 +293,6 @@ public final class ClusterHarness implements AutoCloseable {
         }
     }
 
-    /**
-     * An embedded ZooKeeper (tick 1 s, so sessions of 2 to 60 s) keeping its data in {@code dir}; the
-     * caller closes it. The harness starts one per cluster unless {@link Options#zooKeeper} is set.
-     */
-    public static TestingServer startZooKeeper(Path dir) throws Exception {
-        Map<String, Object> zkProps = Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false",
-                "4lw.commands.whitelist", "*");
-        InstanceSpec spec = new InstanceSpec(dir.toFile(), freePort(), -1, -1, false, 1, 1000, 0, zkProps,
-                "127.0.0.1");
-        return new TestingServer(spec, true);
-    }
-
     /** Starts ZooKeeper and writes the member configurations; no daemon runs yet. */
     public static ClusterHarness create(Options options) throws Exception {
         return new ClusterHarness(options);
@@ -319,14 +306,13 @@ public final class ClusterHarness implements AutoCloseable {
     // configuration
 
     private String yaml(Member m) {
-        StringBuilder parameters = new StringBuilder();
-        options.parameters.forEach((k, v) -> parameters.append("    ").append(k).append(": ").append(v).append('\n'));
-        StringBuilder extra = new StringBuilder();
+        StringBuilder tags = new StringBuilder();
+        // the template ends inside postgresql.parameters: extra parameters, then extra postgresql keys
+        options.parameters.forEach((k, v) -> tags.append("    ").append(k).append(": ").append(v).append('\n'));
         if (options.postgresqlYaml != null) {
             options.postgresqlYaml.apply(this, m).lines()
-                    .forEach(l -> extra.append(l.isBlank() ? "" : "  " + l).append('\n'));
+                    .forEach(l -> tags.append(l.isBlank() ? "" : "  " + l).append('\n'));
         }
-        StringBuilder tags = new StringBuilder();
         Map<String, Object> t = options.tags.getOrDefault(m.name, Map.of());
         if (t.isEmpty()) {
             tags.append("tags: {}\n");
@@ -342,7 +328,7 @@ public final class ClusterHarness implements AutoCloseable {
                   listen: 127.0.0.1:%d
                   connect_address: 127.0.0.1:%d
                 zookeeper:
-                  hosts: ['%s']
+                  hosts: [%s]
                 bootstrap:
                   dcs:
                     ttl: %d
@@ -353,7 +339,7 @@ public final class ClusterHarness implements AutoCloseable {
                       use_pg_rewind: true
                       use_slots: true
                       parameters: {}
-                  initdb: %s
+                  initdb: [{encoding: UTF8}, data-checksums]
                   pg_hba:
                   - local all all trust
                   - host replication replicator 127.0.0.1/32 md5
@@ -370,10 +356,11 @@ public final class ClusterHarness implements AutoCloseable {
                     rewind: {username: rewind_user, password: rewind-pass}
                   parameters:
                     unix_socket_directories: '%s'
-                """.formatted(options.scope, m.name, m.apiPort, m.apiPort, zkConnect,
-                options.ttl, options.loopWait, options.retryTimeout, options.maximumLagOnFailover, options.initdb,
+                """.formatted(options.scope, m.name, m.apiPort, m.apiPort,
+                Stream.of(zkConnectString().split(",")).map(h -> "'" + h + "'").collect(Collectors.joining(", ")),
+                options.ttl, options.loopWait, options.retryTimeout, options.maximumLagOnFailover,
                 m.pgPort, m.pgPort, m.dataDir(), pgBin, m.dir.resolve("pgpass"), SUPERUSER,
-                SUPERUSER_PASSWORD, m.dir) + parameters + extra + tags;
+                SUPERUSER_PASSWORD, m.dir) + tags;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -391,17 +378,34 @@ public final class ClusterHarness implements AutoCloseable {
         return m;
     }
 
+    /** The daemon jar the members run (a copy in the base directory when running as root). */
+    public Path jar() {
+        return jar;
+    }
+
     public Path baseDir() {
         return baseDir;
     }
 
     public String zkConnectString() {
-        return zkConnect;
+        return zk != null ? zk.getConnectString() : options.externalZooKeeper;
     }
 
-    /** The daemon jar the members run (a copy in the base directory when running as root). */
-    public Path jar() {
-        return jar;
+    /** Stops the harness's ZooKeeper server (its data and port are kept for {@link #restartZooKeeper}). */
+    public void stopZooKeeper() throws IOException {
+        ownZooKeeper().stop();
+    }
+
+    /** Starts the harness's ZooKeeper server again, on the same port with the same data. */
+    public void restartZooKeeper() throws Exception {
+        ownZooKeeper().restart();
+    }
+
+    private TestingServer ownZooKeeper() {
+        if (zk == null) {
+            throw new IllegalStateException("this harness uses an external ZooKeeper " + options.externalZooKeeper);
+        }
+        return zk;
     }
 
     public String scope() {

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +69,10 @@ class HasClusterMatrixIT {
         assumeTrue(Files.isExecutable(PgBinaries.DEBIAN_15.resolve("pg_basebackup")),
                 "Debian's PostgreSQL 15 client tools not found in " + PgBinaries.DEBIAN_15);
         zkDir = Files.createTempDirectory(Path.of("/tmp"), "has-matrix-zk-");
-        zk = ClusterHarness.startZooKeeper(zkDir);
+        // tick 1 s: sessions of 2 to 60 s, so the daemons' ttl of 6 s is honoured
+        InstanceSpec spec = new InstanceSpec(zkDir.toFile(), -1, -1, -1, false, 1, 1000, 0,
+                Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false"), "127.0.0.1");
+        zk = new TestingServer(spec, true);
     }
 
     @AfterAll
@@ -90,8 +94,7 @@ class HasClusterMatrixIT {
         String scope = "matrix-" + major.label().replace(".", "");
         ClusterHarness cluster = guard.register(ClusterHarness.create(ClusterHarness.options()
                 .label("HasClusterMatrixIT-" + major.label()).scope(scope).members(2)
-                .dcsTiming(TTL, LOOP_WAIT, RETRY_TIMEOUT).zooKeeper(zk.getConnectString()).binDir(bin)
-                .initdb("[{encoding: UTF8}, {locale: C}, data-checksums]")
+                .dcsTiming(TTL, LOOP_WAIT, RETRY_TIMEOUT).externalZooKeeper(zk.getConnectString()).binDir(bin)
                 .parameter("shared_buffers", "16MB").parameter("fsync", "'off'")
                 .postgresqlYaml((h, m) -> cloneSettings(major, h))));
         cluster.startAll();
