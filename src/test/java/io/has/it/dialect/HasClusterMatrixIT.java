@@ -38,7 +38,9 @@ import org.junit.jupiter.params.provider.FieldSource;
  * kill -9 of the leader's daemon and postmaster, promotion of the replica (it accepts a write), the
  * killed member restarted and back as a streaming replica of the new leader (the daemon rewinds
  * where a pg_rewind of the major exists, only 15 here, and re-clones otherwise, as
- * {@code LocalDatabase.canRewind()} says), then a graceful stop of both members.
+ * {@code LocalDatabase.canRewind()} says), then a graceful stop of both members. On the way it checks
+ * what the daemons report through the dialect's queries: the primary's {@code replication} rows and
+ * the replica's WAL positions in {@code GET /patroni}.
  *
  * <p>Binaries per major as in {@link DialectDatabaseMatrixIT}: {@code postgresql.bin_dir} is the zonky
  * bundle (initdb, pg_ctl, postgres) or Debian's PostgreSQL 15; 9.6 to 14 clone with Debian's
@@ -112,6 +114,11 @@ class HasClusterMatrixIT {
                 "INSERT INTO matrix VALUES (1, 'before the crash')");
         await("row 1 replayed on " + replica).atMost(Duration.ofSeconds(60)).pollInterval(POLL)
                 .until(() -> "before the crash".equals(queryOrNull(cluster, replica, "SELECT note FROM matrix WHERE id = 1")));
+        // the dialect's WAL-position and pg_stat_replication queries, as the daemons report them
+        await(leader + " reports " + replica + " streaming").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
+                .until(() -> reportsStreaming(cluster, leader, replica));
+        await(replica + " reports its WAL positions").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
+                .until(() -> reportsWalPositions(cluster, replica));
 
         // 3. kill -9 of the leader: daemon, then postmaster
         cluster.kill9Daemon(leader);
@@ -130,6 +137,8 @@ class HasClusterMatrixIT {
                 .until(() -> cluster.isStreamingReplica(leader) && cluster.isReplicaByRest(leader)
                         && "after the failover".equals(queryOrNull(cluster, leader, "SELECT note FROM matrix WHERE id = 2")));
         assertEquals(replica, cluster.leaderFromZk(), "leader key after the rejoin");
+        await(replica + " reports " + leader + " streaming").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
+                .until(() -> reportsStreaming(cluster, replica, leader));
         JsonNode status = cluster.patroni(replica);
         assertTrue(status != null && status.path("timeline").asInt() >= 2, "new leader's timeline in " + status);
         // the daemon chose through LocalDatabase.canRewind(): only 15 has a same-major pg_rewind here
@@ -174,6 +183,27 @@ class HasClusterMatrixIT {
                     """.formatted(PgBinaries.DEBIAN_15.resolve("pg_basebackup"));
         }
         return "";
+    }
+
+    /** GET /patroni on {@code primary} lists {@code standby} in {@code replication} as streaming. */
+    private static boolean reportsStreaming(ClusterHarness cluster, String primary, String standby) {
+        JsonNode doc = cluster.patroni(primary);
+        if (doc == null) {
+            return false;
+        }
+        for (JsonNode row : doc.path("replication")) {
+            if (standby.equals(row.path("application_name").asText()) && "streaming".equals(row.path("state").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** GET /patroni on a replica carries positive received and replayed WAL positions. */
+    private static boolean reportsWalPositions(ClusterHarness cluster, String standby) {
+        JsonNode doc = cluster.patroni(standby);
+        return doc != null && doc.path("xlog").path("received_location").asLong() > 0
+                && doc.path("xlog").path("replayed_location").asLong() > 0;
     }
 
     /** The member's log since the harness last started its daemon. */
