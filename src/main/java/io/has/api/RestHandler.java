@@ -37,7 +37,7 @@ final class RestHandler implements HttpHandler {
     /** Serialised status document of the last snapshot seen: health checks are polled far more often than cycles run. */
     private volatile CachedDocument cached;
 
-    private record CachedDocument(StatusSnapshot snapshot, byte[] json) {
+    private record CachedDocument(StatusSnapshot snapshot, NodeControl.ScheduledRestart scheduled, byte[] json) {
     }
 
     RestHandler(Supplier<StatusSnapshot> snapshots, LongSupplier wallClockMs, NodeControl control, Management management) {
@@ -113,12 +113,13 @@ final class RestHandler implements HttpHandler {
     }
 
     private byte[] statusDocument(StatusSnapshot s) {
+        NodeControl.ScheduledRestart scheduled = control == null ? null : control.scheduledRestart().orElse(null);
         CachedDocument c = cached;
-        if (c != null && c.snapshot() == s) {
+        if (c != null && c.snapshot() == s && c.scheduled() == scheduled) {
             return c.json();
         }
-        byte[] body = json(StatusDocument.build(s));
-        cached = new CachedDocument(s, body);
+        byte[] body = json(StatusDocument.build(s, scheduled));
+        cached = new CachedDocument(s, scheduled, body);
         return body;
     }
 

@@ -25,6 +25,18 @@ public final class StatusDocument {
      * @param s the latest snapshot, or null before the first HA cycle
      */
     public static Map<String, Object> build(StatusSnapshot s) {
+        return build(s, null);
+    }
+
+    /**
+     * The status document with the node's scheduled restart, if any, as Patroni shows it:
+     * {@code scheduled_restart: {"schedule": <isoformat>, <the request's filters>}} (without
+     * {@code postmaster_start_time}).
+     *
+     * @param s         the latest snapshot, or null before the first HA cycle
+     * @param scheduled the restart waiting for its time, or null
+     */
+    public static Map<String, Object> build(StatusSnapshot s, NodeControl.ScheduledRestart scheduled) {
         NodeStatus node = NodeStatus.of(s);
         Map<String, Object> doc = new LinkedHashMap<>();
         if (s == null) {
@@ -73,6 +85,9 @@ public final class StatusDocument {
         if (s.stats().failsafeActive()) {
             doc.put("failsafe_mode_is_active", true);
         }
+        if (scheduled != null) {
+            doc.put("scheduled_restart", scheduledRestart(scheduled));
+        }
         if (s.stats().watchdogFailed()) {
             // peers read this: a member whose required watchdog is unusable is not a failover candidate
             doc.put("watchdog_failed", true);
@@ -81,6 +96,26 @@ public final class StatusDocument {
             doc.put("pause", true);
         }
         return doc;
+    }
+
+    /** {@code {"schedule": <isoformat>, <the request's filters>}}, as Patroni shows a scheduled restart. */
+    public static Map<String, Object> scheduledRestart(NodeControl.ScheduledRestart scheduled) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("schedule", PyFormat.isoformat(scheduled.at()));
+        NodeControl.RestartRequest r = scheduled.request();
+        if (r != null && r.role() != null) {
+            out.put("role", r.role());
+        }
+        if (r != null && r.postgresVersion() != null) {
+            out.put("postgres_version", r.postgresVersion());
+        }
+        if (r != null && r.restartPending() != null) {
+            out.put("restart_pending", r.restartPending());
+        }
+        if (r != null && r.timeoutSeconds() != null) {
+            out.put("timeout", r.timeoutSeconds());
+        }
+        return out;
     }
 
     private static Map<String, Object> xlog(LocalState local) {

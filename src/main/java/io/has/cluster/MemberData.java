@@ -15,6 +15,8 @@ import java.util.Map;
  * @param xlogLocation  WAL position as an absolute byte position, or null when unknown
  * @param timeline      timeline, or null when unknown
  * @param pause         true while the cluster is paused
+ * @param scheduledRestart {@code {schedule, postmaster_start_time, filters…}} while a restart is
+ *                      scheduled on this member, else null
  */
 public record MemberData(
         String connUrl,
@@ -25,7 +27,14 @@ public record MemberData(
         Map<String, Object> tags,
         Long xlogLocation,
         Integer timeline,
-        boolean pause) {
+        boolean pause,
+        Map<String, Object> scheduledRestart) {
+
+    /** A member without a scheduled restart. */
+    public MemberData(String connUrl, String apiUrl, PgState state, Role role, String version, Map<String, Object> tags,
+            Long xlogLocation, Integer timeline, boolean pause) {
+        this(connUrl, apiUrl, state, role, version, tags, xlogLocation, timeline, pause, null);
+    }
 
     public MemberData {
         // keep the published order; tags are small

@@ -5,6 +5,7 @@ import io.has.action.ActionExecutor;
 import io.has.action.LongActionRunner;
 import io.has.action.Outcome;
 import io.has.api.NodeControl;
+import io.has.api.StatusDocument;
 import io.has.api.StatusSnapshot;
 import io.has.callback.CallbackAction;
 import io.has.callback.CallbackRunner;
@@ -366,9 +367,17 @@ public final class HaLoop {
                 ? ("clone".equals(longActions.status().running()) ? PgState.CREATING_REPLICA : PgState.INITIALIZING)
                 : local.state();
         boolean running = local.isRunning();
+        Map<String, Object> restart = requests.scheduledRestart().map(r -> {
+            // the member key also carries the postmaster start time (patronictl flush/list -e read it)
+            Map<String, Object> m = new LinkedHashMap<>(StatusDocument.scheduledRestart(r));
+            if (local.postmasterStartTime() != null) {
+                m.put("postmaster_start_time", local.postmasterStartTime());
+            }
+            return m;
+        }).orElse(null);
         return new MemberData(config.postgresql().connUrl(), apiUrl(), state, role, Version.VERSION,
                 effectiveTags(), running ? local.walPosition() : null, running ? local.timeline() : null,
-                dynamic.pause());
+                dynamic.pause(), restart);
     }
 
     private String apiUrl() {

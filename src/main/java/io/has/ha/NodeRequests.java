@@ -127,7 +127,11 @@ final class NodeRequests implements NodeControl {
 
     @Override
     public boolean cancelScheduledRestart() {
-        return scheduled.getAndSet(null) != null;
+        boolean cancelled = scheduled.getAndSet(null) != null;
+        if (cancelled) {
+            wakeup.run(); // the member key drops scheduled_restart at once
+        }
+        return cancelled;
     }
 
     @Override

@@ -80,6 +80,9 @@ public final class ClusterCodec {
         if (m.timeline() != null) {
             o.put("timeline", m.timeline());
         }
+        if (m.scheduledRestart() != null) {
+            o.set("scheduled_restart", MAPPER.valueToTree(m.scheduledRestart()));
+        }
         if (m.pause()) {
             o.put("pause", true);
         }
@@ -128,7 +131,9 @@ public final class ClusterCodec {
                 tags,
                 longValue(n.get("xlog_location")),
                 intValue(n.get("timeline")),
-                pause != null && pause.isBoolean() && pause.booleanValue());
+                pause != null && pause.isBoolean() && pause.booleanValue(),
+                n.has("scheduled_restart") && n.get("scheduled_restart").isObject()
+                        ? MAPPER.convertValue(n.get("scheduled_restart"), LinkedHashMap.class) : null);
     }
 
     private static MemberData decodeLegacyMember(String raw) {
