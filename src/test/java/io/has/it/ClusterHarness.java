@@ -74,6 +74,12 @@ public final class ClusterHarness implements AutoCloseable {
         int loopWait = 2;
         int retryTimeout = 3;
         long maximumLagOnFailover = 1_048_576;
+        /** {@code postgresql.bin_dir} (null: {@link #findPgBin()}). */
+        String binDir;
+        /** Extra keys of the {@code postgresql} section (null: none); see {@link #postgresqlYaml}. */
+        java.util.function.BiFunction<ClusterHarness, Member, String> postgresqlYaml;
+        /** Extra {@code postgresql.parameters}. */
+        final Map<String, String> parameters = new LinkedHashMap<>();
         final Map<String, Map<String, Object>> tags = new LinkedHashMap<>();
         List<String> javaOpts = List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         Duration stopDeadline = Duration.ofSeconds(30);
@@ -84,6 +90,28 @@ public final class ClusterHarness implements AutoCloseable {
 
         public Options members(int n) {
             this.members = n;
+            return this;
+        }
+
+        /** {@code postgresql.bin_dir} of every member (default: Debian's PostgreSQL, see findPgBin). */
+        public Options binDir(Path dir) {
+            this.binDir = dir.toString();
+            return this;
+        }
+
+        /**
+         * Extra keys of every member's {@code postgresql} section (for example {@code bin_name},
+         * {@code create_replica_methods} and a method's section), as YAML whose top-level keys are
+         * not indented; the function sees the harness (for {@link ClusterHarness#jar()}) and the member.
+         */
+        public Options postgresqlYaml(java.util.function.BiFunction<ClusterHarness, Member, String> yaml) {
+            this.postgresqlYaml = yaml;
+            return this;
+        }
+
+        /** One more {@code postgresql.parameters} entry of every member (the value is written as is). */
+        public Options parameter(String name, String value) {
+            this.parameters.put(name, value);
             return this;
         }
 
@@ -174,6 +202,11 @@ public final class ClusterHarness implements AutoCloseable {
         public int apiPort() {
             return apiPort;
         }
+
+        /** The daemon's log file (its stdout and stderr, and the harness's own lines). */
+        public Path log() {
+            return log;
+        }
     }
 
     public static final String SUPERUSER = "postgres";
@@ -206,7 +239,7 @@ public final class ClusterHarness implements AutoCloseable {
     private ClusterHarness(Options options) throws Exception {
         this.options = options;
         this.root = isRoot();
-        this.pgBin = findPgBin();
+        this.pgBin = options.binDir != null ? options.binDir : findPgBin();
         Path sourceJar = hasJar();
         if (!Files.isReadable(sourceJar)) {
             throw new IllegalStateException("has.jar " + sourceJar + " is missing; run mvn package first");
@@ -274,6 +307,12 @@ public final class ClusterHarness implements AutoCloseable {
 
     private String yaml(Member m) {
         StringBuilder tags = new StringBuilder();
+        // the template ends inside postgresql.parameters: extra parameters, then extra postgresql keys
+        options.parameters.forEach((k, v) -> tags.append("    ").append(k).append(": ").append(v).append('\n'));
+        if (options.postgresqlYaml != null) {
+            options.postgresqlYaml.apply(this, m).lines()
+                    .forEach(l -> tags.append(l.isBlank() ? "" : "  " + l).append('\n'));
+        }
         Map<String, Object> t = options.tags.getOrDefault(m.name, Map.of());
         if (t.isEmpty()) {
             tags.append("tags: {}\n");
@@ -337,6 +376,11 @@ public final class ClusterHarness implements AutoCloseable {
             throw new IllegalArgumentException("no member " + name + " in " + members.keySet());
         }
         return m;
+    }
+
+    /** The daemon jar the members run (a copy in the base directory when running as root). */
+    public Path jar() {
+        return jar;
     }
 
     public Path baseDir() {

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -47,7 +48,11 @@ import org.junit.jupiter.params.provider.FieldSource;
  * kill -9 of the primary's postmaster, promotion (pg_ctl promote up to 11, pg_promote() from 12), and
  * the old primary back as a replica (pg_rewind on 15 where a same-major pg_rewind exists, re-clone
  * elsewhere). The control file is read directly where no pg_controldata of the major exists.
+ *
+ * <p>Tagged {@code slow}: {@link HasClusterMatrixIT} runs the same story on every major through real
+ * daemons, so {@code -Dhas.excludedGroups=slow} may skip this one (about 2.5 minutes).
  */
+@Tag("slow")
 class DialectDatabaseMatrixIT {
 
     private static final String RUN_AS = "postgres";
