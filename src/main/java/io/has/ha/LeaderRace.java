@@ -35,7 +35,9 @@ final class LeaderRace {
         LocalState local = v.local();
         Failover f = v.cluster().failover();
         boolean paused = v.config().pause();
-        if (!f.isEmpty() && f.scheduledAt() == null) {
+        // any failover key, scheduled or not, decides the race (Patroni): once a scheduled switchover's
+        // leader has stepped down, only its candidate may take over while it is healthy
+        if (!f.isEmpty()) {
             Health manual = manualFailoverNoLeader(v);
             if (manual != null) {
                 return manual;

@@ -127,6 +127,17 @@ class HaDeciderSwitchoverTest {
         }
 
         @Test
+        void afterAScheduledSwitchoverOtherMembersStillLeaveTheLockToTheCandidate() {
+            // regression: the scheduled_at of the key made the others race normally, and a tie went to pg3
+            Decision d = view("pg3", withFailover(unlocked(100, 1), "pg1", "pg2", at(-1_000)),
+                    runningReplica(100, 1, pgAddress(1))).peer("pg2", true, 100).unreachablePeer("pg1").decide();
+            assertTrue(assertInstanceOf(NoAction.class, d).reason().contains("the failover candidate pg2 is healthy"));
+            Decision candidate = view("pg2", withFailover(unlocked(100, 1), "pg1", "pg2", at(-1_000)),
+                    runningReplica(100, 1, pgAddress(1))).peer("pg3", true, 100).unreachablePeer("pg1").decide();
+            assertInstanceOf(AcquireLock.class, candidate);
+        }
+
+        @Test
         void otherMembersLeaveTheLockToAHealthyCandidate() {
             Decision d = view("pg3", withFailover(unlocked(100, 1), "pg1", "pg2", null), runningReplica(100, 1, pgAddress(1)))
                     .peer("pg2", true, 90).unreachablePeer("pg1").decide();
