@@ -1,6 +1,7 @@
 package io.has.callback;
 
 import io.has.config.HasConfig;
+import io.has.util.CommandLineSplitter;
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.has.db;
 
 import io.has.config.HasConfig;
+import io.has.util.CommandLineSplitter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class ReplicaMethods {
             if (command == null || String.valueOf(command).isBlank()) {
                 continue;
             }
-            List<String> cmd = new ArrayList<>(split(String.valueOf(command)));
+            List<String> cmd = new ArrayList<>(CommandLineSplitter.split(String.valueOf(command)));
             if (!truthy(section.get("no_params"))) {
                 cmd.add("--scope=" + config.scope());
                 cmd.add("--role=replica");
@@ -85,47 +86,5 @@ public final class ReplicaMethods {
     private static boolean truthy(Object v) {
         return v instanceof Boolean b ? b : v != null && Set.of("true", "on", "yes", "1").contains(
                 String.valueOf(v).trim().toLowerCase());
-    }
-
-    /** Splits a command line like a POSIX shell would for words, single and double quotes (no expansion). */
-    static List<String> split(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean inWord = false;
-        char quote = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
-                    cur.append(line.charAt(++i));
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-                inWord = true;
-            } else if (c == '\\' && i + 1 < line.length()) {
-                cur.append(line.charAt(++i));
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    out.add(cur.toString());
-                    cur.setLength(0);
-                    inWord = false;
-                }
-            } else {
-                cur.append(c);
-                inWord = true;
-            }
-        }
-        if (quote != 0) {
-            throw new IllegalArgumentException("unbalanced quote in command: " + line);
-        }
-        if (inWord) {
-            out.add(cur.toString());
-        }
-        return out;
     }
 }

@@ -1,4 +1,4 @@
-package io.has.callback;
+package io.has.util;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.has.callback;
+package io.has.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
