@@ -7,7 +7,6 @@ import io.has.cluster.Member;
 import io.has.cluster.PgState;
 import io.has.cluster.Role;
 import io.has.cluster.SlotNames;
-import io.has.db.ControlData;
 import io.has.db.LocalState;
 import io.has.db.Upstream;
 import io.has.ha.Decision.AcquireLock;
@@ -25,13 +24,9 @@ import io.has.ha.Decision.Rewind;
 import io.has.ha.Decision.StartPostgres;
 import io.has.ha.Decision.WaitLongAction;
 import io.has.ha.Decision.WriteInitialize;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -41,18 +36,10 @@ import java.util.TreeSet;
  * clock, no mutable state: everything comes from the {@link ClusterView} and the {@link LoopMemory}.
  * The rules follow Patroni's {@code _run_cycle} in priority order (reference/patroni.md §4.3); the
  * first rule that matches wins. The leader race lives in {@link LeaderRace}, the leader's handling of
- * a switchover request in {@link ManualFailover}.
+ * a switchover request in {@link ManualFailover}, timelines and rejoin checks in {@link Timelines}.
  */
 public final class HaDecider {
 
-    /** Reason Patroni writes into history entries for an ordinary promotion. */
-    static final String PROMOTION_REASON = "no recovery target specified";
-
-    /** Start of the sentence of a standby stopped because its WAL went past the leader's fork point. */
-    static final String DIVERGED = "stopping to rejoin by rewind: ";
-
-    private static final DateTimeFormatter HISTORY_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
     /** The decision and the memory to carry into the next cycle. */
     public record Step(Decision decision, LoopMemory memory) {
@@ -75,7 +62,7 @@ public final class HaDecider {
                 && !v.longAction().isRunning();
         long since = crashed ? (mem.crashedSinceMs() == 0 ? v.nowMs() : mem.crashedSinceMs()) : 0;
         mem = mem.withCrashedSince(since);
-        if (d instanceof Demote dm && dm.reason().startsWith(DIVERGED)) {
+        if (d instanceof Demote dm && dm.reason().startsWith(Timelines.DIVERGED)) {
             mem = mem.withNeedsRewind(true).withPrimaryDataTimeline(null);
         }
         if (d instanceof StartPostgres st && st.standby() && st.upstream() == null && v.local().wasPrimary()) {
@@ -268,9 +255,9 @@ public final class HaDecider {
             return NoAction.waitingFor("no action. I am (" + v.me() + "), a secondary, and the leader ("
                     + c.leader().name() + ") has not published its address yet");
         }
-        String diverged = divergence(v, leaderMember, m);
+        String diverged = Timelines.divergence(v, leaderMember, m);
         if (diverged != null) {
-            return new Demote(DemoteMode.IMMEDIATE_NOLOCK, DIVERGED + diverged);
+            return new Demote(DemoteMode.IMMEDIATE_NOLOCK, Timelines.DIVERGED + diverged);
         }
         HostPort want = leaderMember.pgAddress();
         if (!want.equals(local.upstream())) {
@@ -315,7 +302,7 @@ public final class HaDecider {
                 return NoAction.waitingFor("waiting for leader " + l.name() + " to run as primary before rejoining");
             }
             if (m.needsRewind() || ours == null || leaderTl > ours) {
-                if (!m.needsRewind() && forkedAfterMyShutdown(v, ours)) {
+                if (!m.needsRewind() && Timelines.forkedAfterMyShutdown(v, ours)) {
                     return new StartPostgres(true, up, "starting as a secondary following " + l.name()
                             + ": the new timeline forked after my clean shutdown, no rewind needed");
                 }
@@ -341,48 +328,6 @@ public final class HaDecider {
             }
         }
         return new StartPostgres(true, up, "starting as a secondary following " + l.name());
-    }
-
-    /**
-     * Why a running standby cannot follow the leader without a rewind — its WAL goes past the point
-     * where the leader's timeline forked from ours (Patroni's rewind check on follow) — or null.
-     */
-    static String divergence(ClusterView v, Member leader, LoopMemory m) {
-        LocalState local = v.local();
-        // Only a standby started without upstream from a former primary's data can be ahead of the fork:
-        // a standby that streamed from a leader is never checked (its reported timeline can lag).
-        Integer ours = m.primaryDataTimeline();
-        Integer theirs = leader.data().timeline();
-        if (!local.isRunningReplica() || ours == null || theirs == null || ours >= theirs
-                || local.walPosition() == null || v.cluster().history() == null) {
-            return null;
-        }
-        for (HistoryEntry e : v.cluster().history()) {
-            if (e.timeline() == ours && local.walPosition() > e.lsn()) {
-                return "my wal position " + local.walPosition() + " on timeline " + ours + " is past the fork point "
-                        + e.lsn() + " of " + leader.name() + "'s timeline " + theirs;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * A cleanly shut-down former primary need not be rewound when the new timeline forked after its
-     * shutdown checkpoint: the history key's entry for our timeline records the fork position (at or
-     * below the true one), so "fork > our checkpoint" proves the new leader replayed all our WAL.
-     */
-    static boolean forkedAfterMyShutdown(ClusterView v, Integer ourTimeline) {
-        ControlData cd = v.local().control();
-        List<HistoryEntry> history = v.cluster().history();
-        if (cd == null || !cd.cleanShutdown() || cd.checkpointLsn() == null || ourTimeline == null || history == null) {
-            return false;
-        }
-        for (HistoryEntry e : history) {
-            if (e.timeline() == ourTimeline) {
-                return e.lsn() > cd.checkpointLsn();
-            }
-        }
-        return false;
     }
 
     private static Decision decideUnlocked(ClusterView v) {
@@ -418,7 +363,7 @@ public final class HaDecider {
         String sysid = v.local().systemId();
         String writeInit = !c.hasValidSysid() && sysid != null ? sysid : null;
         Map<String, Object> writeConfig = c.config() == null || c.config().value().isEmpty() ? v.bootstrapDcs() : null;
-        List<HistoryEntry> history = v.localHistory() != null ? mergedHistory(v)
+        List<HistoryEntry> history = v.localHistory() != null ? Timelines.mergedHistory(v)
                 : c.history() == null ? List.of() : null;
         if (history != null && history.equals(c.history())) {
             history = null;
@@ -445,33 +390,6 @@ public final class HaDecider {
         return v.config().synchronousMode()
                 ? new Decision.PromoteSync(v.cluster().sync().version(), v.config().synchronousModeStrict())
                 : null;
-    }
-
-    /**
-     * The {@code history} key from the server's own timeline history file (exact fork positions),
-     * keeping the timestamp and new leader of entries the key already has, and stamping new entries
-     * with now and this member — Patroni's rule. Trimmed to {@code max_timelines_history}.
-     */
-    static List<HistoryEntry> mergedHistory(ClusterView v) {
-        List<HistoryEntry> known = Objects.requireNonNullElse(v.cluster().history(), List.of());
-        List<HistoryEntry> history = new ArrayList<>();
-        for (HistoryEntry e : v.localHistory()) {
-            HistoryEntry old = known.stream().filter(k -> k.timeline() == e.timeline()).findFirst().orElse(null);
-            boolean stamped = old != null && old.timestamp() != null;
-            history.add(new HistoryEntry(e.timeline(), e.lsn(), e.reason(),
-                    stamped ? old.timestamp() : HISTORY_TIME.format(Instant.ofEpochMilli(v.nowMs())),
-                    stamped ? old.newLeader() : v.me()));
-        }
-        int max = v.config().maxTimelinesHistory();
-        if (max > 0 && history.size() > max) {
-            history = new ArrayList<>(history.subList(history.size() - max, history.size()));
-        }
-        return history;
-    }
-
-    /** Whether the {@code history} key already records the fork into {@code timeline}. */
-    static boolean historyCovers(List<HistoryEntry> history, int timeline) {
-        return timeline <= 1 || (history != null && history.stream().anyMatch(e -> e.timeline() == timeline - 1));
     }
 
     private static Upstream upstream(Member m) {

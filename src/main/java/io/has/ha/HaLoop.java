@@ -186,7 +186,7 @@ public final class HaLoop {
         List<HistoryEntry> localHistory = null;
         if (cluster != null && local.isRunningPrimary() && local.timeline() != null && !la.isRunning()
                 && cluster.leader() != null && cluster.leader().name().equals(config.name())
-                && !HaDecider.historyCovers(cluster.history(), local.timeline())) {
+                && !Timelines.historyCovers(cluster.history(), local.timeline())) {
             try {
                 localHistory = db.timelineHistory();
             } catch (DbException e) {

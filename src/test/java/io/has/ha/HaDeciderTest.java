@@ -147,9 +147,9 @@ class HaDeciderTest {
 
         @Test
         void historyCoversATimelineOnlyWithAnEntryForItsFork() {
-            assertTrue(HaDecider.historyCovers(null, 1));
-            assertTrue(HaDecider.historyCovers(List.of(new HistoryEntry(1, 1, "r", "t", "a")), 2));
-            assertTrue(!HaDecider.historyCovers(List.of(new HistoryEntry(1, 1, "r", "t", "a")), 3));
+            assertTrue(Timelines.historyCovers(null, 1));
+            assertTrue(Timelines.historyCovers(List.of(new HistoryEntry(1, 1, "r", "t", "a")), 2));
+            assertTrue(!Timelines.historyCovers(List.of(new HistoryEntry(1, 1, "r", "t", "a")), 3));
         }
 
         @Test
@@ -382,7 +382,7 @@ class HaDeciderTest {
             LoopMemory startedFromPrimaryData = LoopMemory.INITIAL.withPrimaryDataTimeline(1);
             Step step = HaDecider.decide(view("pg1", c, runningReplica(180, 1, null)).build(), startedFromPrimaryData);
             Demote d = assertInstanceOf(Demote.class, step.decision());
-            assertTrue(d.reason().startsWith(HaDecider.DIVERGED), d.reason());
+            assertTrue(d.reason().startsWith(Timelines.DIVERGED), d.reason());
             assertTrue(step.memory().needsRewind());
             // once stopped (the control file now says "standby"), the memory still asks for the rewind
             Decision next = HaDecider.decide(view("pg1", c, stopped(false, 1)).build(), step.memory()).decision();
