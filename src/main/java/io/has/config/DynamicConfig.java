@@ -47,6 +47,33 @@ public record DynamicConfig(
         warnings = List.copyOf(warnings);
     }
 
+    /** Local {@code postgresql} settings Patroni lets override the dynamic ones. */
+    private static final List<String> LOCAL_POSTGRESQL_OVERRIDES =
+            List.of("remove_data_directory_on_rewind_failure", "use_pg_rewind");
+
+    /**
+     * Decodes the {@code config} key with the local {@code postgresql} section's overrides applied
+     * (local settings win for the keys Patroni allows locally).
+     *
+     * @param localPostgresql the local YAML's {@code postgresql} section (any type; ignored unless a map)
+     */
+    @SuppressWarnings("unchecked")
+    public static DynamicConfig fromMap(Map<String, Object> map, Object localPostgresql) {
+        if (!(localPostgresql instanceof Map<?, ?> lp) || LOCAL_POSTGRESQL_OVERRIDES.stream().noneMatch(lp::containsKey)) {
+            return fromMap(map);
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(map == null ? Map.of() : map);
+        Map<String, Object> pg = merged.get("postgresql") instanceof Map<?, ?> m
+                ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+        for (String k : LOCAL_POSTGRESQL_OVERRIDES) {
+            if (lp.containsKey(k)) {
+                pg.put(k, lp.get(k));
+            }
+        }
+        merged.put("postgresql", pg);
+        return fromMap(merged);
+    }
+
     /** Decodes the JSON object of the {@code config} key (or {@code bootstrap.dcs}). */
     @SuppressWarnings("unchecked")
     public static DynamicConfig fromMap(Map<String, Object> map) {

@@ -93,7 +93,7 @@ public final class HaLoop {
         this.prober = new PeerProber();
         this.longActions = new LongActionRunner(config.name(), this::wakeup);
         this.executor = new ActionExecutor(config.name(), dcs, db, longActions, vip, watchdog, callbacks);
-        this.bootstrapConfig = DynamicConfig.fromMap(withLocalOverrides(config.bootstrap().dcs()));
+        this.bootstrapConfig = DynamicConfig.fromMap(config.bootstrap().dcs(), config.raw().get("postgresql"));
         this.dynamic = bootstrapConfig;
         this.requests = new NodeRequests(config.name(), dcs, db, longActions, snapshot::get, decisions, this::wakeup,
                 () -> {
@@ -268,28 +268,6 @@ public final class HaLoop {
                 && (f.scheduledAt() == null || f.scheduledAt().toInstant().toEpochMilli() <= now);
     }
 
-    /** Local postgresql settings Patroni lets override the dynamic ones (merged into the config map). */
-    private static final java.util.List<String> LOCAL_POSTGRESQL_OVERRIDES = java.util.List.of(
-            "remove_data_directory_on_rewind_failure", "use_pg_rewind");
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> withLocalOverrides(Map<String, Object> dcsConfig) {
-        Object local = config.raw().get("postgresql");
-        if (!(local instanceof Map<?, ?> lp) || LOCAL_POSTGRESQL_OVERRIDES.stream().noneMatch(lp::containsKey)) {
-            return dcsConfig;
-        }
-        Map<String, Object> merged = new LinkedHashMap<>(dcsConfig);
-        Map<String, Object> pg = merged.get("postgresql") instanceof Map<?, ?> m
-                ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
-        for (String k : LOCAL_POSTGRESQL_OVERRIDES) {
-            if (lp.containsKey(k)) {
-                pg.put(k, lp.get(k));
-            }
-        }
-        merged.put("postgresql", pg);
-        return merged;
-    }
-
     /** A scheduled switchover must not wait for the end of a loop_wait nap. */
     private long napUntilScheduled(Cluster cluster, long napMs, long now) {
         if (cluster == null || cluster.failover().scheduledAt() == null) {
@@ -310,7 +288,7 @@ public final class HaLoop {
         if (cluster.config().mzxid() == appliedConfigMzxid) {
             return;
         }
-        DynamicConfig next = DynamicConfig.fromMap(withLocalOverrides(cluster.config().value()));
+        DynamicConfig next = DynamicConfig.fromMap(cluster.config().value(), config.raw().get("postgresql"));
         next.warnings().forEach(w -> log.warn("[{}] {}", config.name(), w));
         if (next.ttl() != dynamic.ttl() || next.loopWait() != dynamic.loopWait()
                 || next.retryTimeout() != dynamic.retryTimeout()) {
