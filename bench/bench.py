@@ -883,6 +883,10 @@ class Bench:
         self.runs = []
         self.cleaned = False
         self.logs_dir = None
+        self.current = {}       # system -> the cluster the scenarios run on
+        self.dcs_patch = {}     # dynamic configuration patched so far in this profile
+        self.profile = None
+        self.next_idx = 0
 
     def chown(self, path):
         if IS_ROOT:
@@ -897,10 +901,10 @@ class Bench:
         return kw
 
     # --- cluster lifecycle
-    def bootstrap(self, system, idx, profile, run):
+    def bootstrap(self, system, idx, profile, run, scenario='bootstrap', why=None):
         c = Cluster(self, system, idx, profile)
         self.clusters.append(c)
-        say('%s: bootstrap run %d (scope %s)' % (c.label, run, c.scope))
+        say('%s: %s run %d (scope %s)' % (c.label, scenario, run, c.scope))
         t0 = now()
         c.start_all()
         t_leader = t_all = None
@@ -923,7 +927,9 @@ class Bench:
                             'PRIMARY KEY (run, w, seq))')
         else:
             c.broken = 'bootstrap failed'
-        self.record(scenario='bootstrap', system=system, run=run, ok=ok, to_leader=t_leader, to_all_streaming=t_all)
+        extra = {'profile': profile, 'reason': why} if scenario == 'rebuild' else {}
+        self.record(scenario=scenario, system=system, run=run, ok=ok, to_leader=t_leader, to_all_streaming=t_all,
+                    **extra)
         return c
 
     def discard(self, c):
@@ -947,11 +953,35 @@ class Bench:
             return None
         leader, s = c.wait_healthy(max(60, 4 * c.timing['ttl'] + 20))
         if not leader:
-            c.broken = 'not healthy before %s run %d' % (scenario, run)
-            self.record(scenario=scenario, system=c.system, run=run, ok=False, error=c.broken)
+            why = 'not healthy (1 primary + 2 streaming) before %s run %d' % (scenario, run)
+            self.record(scenario=scenario, system=c.system, run=run, ok=False, error=why)
+            self.rebuild(c, why)
             return None
         time.sleep(0.5)
         return leader, s
+
+    def rebuild(self, c, why):
+        """Replaces a cluster that did not recover by a fresh one (same profile, same dynamic
+        configuration patches), so that the remaining scenarios still measure something."""
+        done = [r for r in self.runs if r['scenario'] == 'rebuild' and r['system'] == c.system
+                and r.get('profile') == self.profile]
+        if len(done) >= 3:
+            c.broken = why + '; not rebuilt (3 rebuilds already)'
+            return
+        say('%s: rebuilding the cluster (%s)' % (c.label, why))
+        self.discard(c)
+        self.next_idx += 1
+        new = self.bootstrap(c.system, self.next_idx, self.profile, len(done), scenario='rebuild', why=why)
+        if not new.broken and self.dcs_patch:
+            new.patch_config(self.dcs_patch)
+            time.sleep(PROFILES[self.profile]['loop_wait'] + 1)
+        self.current[c.system] = new
+
+    def patch_all(self, body):
+        self.dcs_patch.update(body)
+        for c in self.current.values():
+            if not c.broken and not c.patch_config(body):
+                say('%s: PATCH /config %s failed' % (c.label, body))
 
     def run_id(self):
         self._run_id = getattr(self, '_run_id', 0) + 1
@@ -1036,7 +1066,7 @@ class Bench:
         writes_on = next((n for n, m in c.members.items() if m.pg == port), None)
         t_ready = None
         if t_ack:
-            nl, _ = c.wait_healthy(180)
+            nl, _ = c.wait_healthy(max(60, 4 * c.timing['ttl'] + 20))
             t_ready = now() if nl else None
         time.sleep(AFTER)
         t_end = now()
@@ -1226,8 +1256,11 @@ def order(run):
 
 def run_profile(bench, profile, runs, systems, footprint_s):
     say('profile %s: %s; runs %s' % (profile, PROFILES[profile], runs))
-    clusters = {}
+    bench.profile = profile
+    bench.dcs_patch = {}
+    clusters = bench.current = {}
     nb = runs['bootstrap']
+    bench.next_idx = nb
     for r in range(nb):
         # bootstrap: Patroni first on even runs (the second system starts beside the first, idle)
         made = {}
@@ -1238,40 +1271,36 @@ def run_profile(bench, profile, runs, systems, footprint_s):
             for c in made.values():
                 bench.discard(c)
         else:
-            clusters = made
-    if runs.get('rest'):
-        for r in range(runs['rest']):
-            for s in order(r):
-                if s in clusters:
-                    bench.scenario_rest(clusters[s], r)
+            clusters.update(made)
 
     def each(name, fn, n):
         for r in range(n):
             for s in order(r):
                 if s in clusters:
                     say('%s: %s run %d' % (clusters[s].label, name, r))
-                    fn(clusters[s], r)
+                    try:
+                        fn(clusters[s], r)
+                    except Exception as e:  # a harness error must not lose the other runs
+                        import traceback
+                        traceback.print_exc()
+                        bench.record(scenario=name, system=s, run=r, ok=False, error='harness error: %r' % e)
+
+    each('rest', bench.scenario_rest, runs.get('rest', 0))
 
     each('switchover', bench.scenario_switchover, runs.get('switchover', 0))
     each('crash', lambda c, r: bench.scenario_crash(c, r, 'crash'), runs.get('crash', 0))
     if runs.get('crash0'):
-        for c in clusters.values():
-            if not c.broken and not c.patch_config({'primary_start_timeout': 0}):
-                say('%s: PATCH /config primary_start_timeout=0 failed' % c.label)
+        bench.patch_all({'primary_start_timeout': 0})
         time.sleep(PROFILES[profile]['loop_wait'] + 1)
         each('crash0', lambda c, r: bench.scenario_crash(c, r, 'crash0'), runs['crash0'])
-        for c in clusters.values():
-            if not c.broken:
-                c.patch_config({'primary_start_timeout': None})
+        bench.patch_all({'primary_start_timeout': None})
     each('nodeloss', bench.scenario_nodeloss, runs.get('nodeloss', 0))
     if footprint_s:
         for c in clusters.values():
             c.wait_healthy(60)
         bench.footprint(list(clusters.values()), footprint_s)
     if runs.get('sync_nodeloss'):
-        for c in clusters.values():
-            if not c.broken and not c.patch_config({'synchronous_mode': True}):
-                say('%s: PATCH /config synchronous_mode=true failed' % c.label)
+        bench.patch_all({'synchronous_mode': True})
         each('sync_nodeloss', lambda c, r: bench.scenario_nodeloss(c, r, 'sync_nodeloss'), runs['sync_nodeloss'])
 
 
@@ -1433,6 +1462,14 @@ def render(meta, runs, profile, smoke):
     missed = [r for r in rows if 'MISSED' in r.get('target', '')]
     out += ['', '**Targets missed: %d** — %s' % (len(missed), '; '.join(
         '%s: %s' % (r['metric'], r['target'].replace('**MISSED** ', '')) for r in missed) or 'none'), '']
+    rebuilt = [r for r in runs if r['scenario'] == 'rebuild']
+    if rebuilt:
+        out += ['**Clusters rebuilt** (a cluster that was not healthy 4×ttl+20 s after a scenario was replaced by a '
+                'fresh one, so that the remaining scenarios still run; the run that found it unhealthy counts as '
+                'failed):', '']
+        for r in rebuilt:
+            out.append('- %s: %s' % (NAMES[SYSTEMS.index(r['system'])], r.get('reason')))
+        out.append('')
     failed = [r for r in runs if not r.get('ok')]
     if failed:
         out += ['**Failed runs** (excluded from the table):', '']
