@@ -207,7 +207,7 @@ public final class HaLoop {
         int repeatsBefore = decisions.lastRepeats();
         boolean changed = decisions.record(now, kind, sentence, view.facts());
         if (changed) {
-            String line = (dynamic.pause() ? "PAUSE: " : "") + sentence
+            String line = (dynamic.pause() && !sentence.startsWith("PAUSE: ") ? "PAUSE: " : "") + sentence
                     + (repeatsBefore > 0 ? " (previous decision repeated " + repeatsBefore + " times)" : "");
             if (outcome.ok()) {
                 log.info("[{}] {}", config.name(), line);
