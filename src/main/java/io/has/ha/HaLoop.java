@@ -323,7 +323,7 @@ public final class HaLoop {
     }
 
     private void publish(ClusterView view, LocalState local, boolean holdsLock) {
-       
+        // the watchdog is armed and fed while we hold the lock; the VIP lives only on the lock holder
         // that runs PostgreSQL as primary (reconciled every cycle: re-added if missing, removed if not ours)
         if (holdsLock) {
             if (watchdog.activate(dynamic.ttl(), dynamic.loopWait())) {
