@@ -44,7 +44,7 @@ public final class ActionExecutor {
         this(member, dcs, db, longActions, NullVip.INSTANCE, NullWatchdog.INSTANCE, null);
     }
 
-   
+
     public ActionExecutor(String member, Dcs dcs, LocalDatabase db, LongActionRunner longActions, Vip vip,
             Watchdog watchdog, CallbackRunner callbacks) {
         this.member = member;
@@ -56,7 +56,7 @@ public final class ActionExecutor {
         this.callbacks = callbacks;
     }
 
-   
+
     private void callback(CallbackAction action, String role) {
         if (callbacks != null) {
             callbacks.call(action, role);

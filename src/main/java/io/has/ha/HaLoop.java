@@ -82,7 +82,7 @@ public final class HaLoop {
         this(config, dcs, db, NullVip.INSTANCE, NullWatchdog.INSTANCE, null);
     }
 
-   
+
     public HaLoop(HasConfig config, Dcs dcs, LocalDatabase db, Vip vip, Watchdog watchdog, CallbackRunner callbacks) {
         this.config = config;
         this.dcs = dcs;
@@ -442,7 +442,7 @@ public final class HaLoop {
         dcs.close();
     }
 
-   
+
     private String lastRole() {
         StatusSnapshot s = snapshot.get();
         return s != null && s.local() != null && s.local().isRunningPrimary() ? "master" : "replica";
