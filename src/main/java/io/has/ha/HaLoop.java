@@ -332,7 +332,7 @@ public final class HaLoop {
         } else if (watchdog.isActive()) {
             watchdog.disable();
         }
-        vip.reconcile(holdsLock && local.isRunningPrimary());
+        boolean vipHeld = vip.reconcile(holdsLock && local.isRunningPrimary());
         if (view.dcsOk()) {
             try {
                 dcs.touchMember(memberData(local));
@@ -347,7 +347,7 @@ public final class HaLoop {
         boolean failsafeActive = !view.dcsOk() && (holdsLock
                 || requests.failsafeActive(System.currentTimeMillis(), dynamic.ttl() * 1000L));
         StatusSnapshot.LoopStats stats = new StatusSnapshot.LoopStats(lastCycleSec, lastDcsReadSec,
-                holdsLock && local.isRunningPrimary() && vip.isHeld(), watchdog.isActive(), !watchdog.isHealthy(),
+                vipHeld, watchdog.isActive(), !watchdog.isHealthy(),
                 failsafeActive);
         snapshot.set(new StatusSnapshot(config.scope(), config.name(), Version.VERSION, local, holdsLock,
                 holdsLock ? now + dynamic.ttl() * 1000L : 0, lastCluster, dcsLastSeenMs, dynamic, config.tags(),

@@ -95,13 +95,17 @@ public final class IpVip implements Vip {
     }
 
     @Override
-    public synchronized void reconcile(boolean shouldHold) {
+    public synchronized boolean reconcile(boolean shouldHold) {
         boolean held = isHeld();
         if (shouldHold && !held) {
             acquire();
-        } else if (!shouldHold && held) {
-            release();
+            return isHeld();
         }
+        if (!shouldHold && held) {
+            release();
+            return isHeld();
+        }
+        return held;
     }
 
     @Override

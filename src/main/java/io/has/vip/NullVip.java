@@ -23,7 +23,8 @@ public final class NullVip implements Vip {
     }
 
     @Override
-    public void reconcile(boolean shouldHold) {
+    public boolean reconcile(boolean shouldHold) {
+        return false;
     }
 
     @Override

@@ -23,8 +23,9 @@ public interface Vip {
      * not {@code shouldHold} and it is present; does nothing otherwise.
      *
      * @param shouldHold this node holds the leader lock and PostgreSQL runs as primary
+     * @return whether this node holds the address afterwards (so callers need not ask again)
      */
-    void reconcile(boolean shouldHold);
+    boolean reconcile(boolean shouldHold);
 
     /** A one-line description for logs, e.g. {@code 10.77.0.50/24 on eth0 (label eth0:1)}, or "none". */
     String describe();
