@@ -27,6 +27,9 @@ import java.util.List;
  * @param streaming           the WAL receiver is streaming
  * @param error               why the probe was incomplete, or null
  * @param control             the control file's facts while the server is stopped, else null
+ * @param timelineExact       false only for a running standby whose timeline comes from its last restartpoint
+ *                            (no WAL receiver has reported one since its postmaster started): that can lag
+ *                            behind the timeline of the WAL it holds
  */
 public record LocalState(
         PgState state,
@@ -45,20 +48,24 @@ public record LocalState(
         HostPort upstream,
         boolean streaming,
         String error,
-        ControlData control) {
+        ControlData control,
+        boolean timelineExact) {
 
     public LocalState {
         replication = replication == null ? List.of() : List.copyOf(replication);
     }
 
-    /** A state without control-file facts (a running server, or one not inspected). */
+    /**
+     * A state without control-file facts (a running server, or one not inspected); the timeline is exact
+     * unless this is a running standby that is not streaming.
+     */
     public LocalState(PgState state, boolean dataDirEmpty, String systemId, boolean inRecovery, boolean wasPrimary,
             Long walPosition, Long receivedLsn, Long replayedLsn, String replayedTimestamp, Integer timeline,
             int serverVersion, String postmasterStartTime, List<ReplicationInfo> replication, HostPort upstream,
             boolean streaming, String error) {
         this(state, dataDirEmpty, systemId, inRecovery, wasPrimary, walPosition, receivedLsn, replayedLsn,
                 replayedTimestamp, timeline, serverVersion, postmasterStartTime, replication, upstream, streaming, error,
-                null);
+                null, !(state == PgState.RUNNING && inRecovery && !streaming));
     }
 
     /** Nothing known yet (before the first probe). */

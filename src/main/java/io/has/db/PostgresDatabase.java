@@ -110,7 +110,7 @@ public class PostgresDatabase implements LocalDatabase {
             ControlData cd = control.controlData();
             PgState state = dialect.hasPidFile(data) ? PgState.CRASHED : PgState.STOPPED;
             return new LocalState(state, false, cd.systemId(), false, cd.wasPrimary(), null, null, null, null,
-                    cd.timeline(), 0, null, List.of(), null, false, null, cd);
+                    cd.timeline(), 0, null, List.of(), null, false, null, cd, true);
         } catch (DbException | RuntimeException e) {
             return new LocalState(PgState.UNKNOWN, false, null, false, false, null, null, null, null, null, 0, null,
                     List.of(), null, false, e.getMessage());

@@ -8,7 +8,8 @@ import java.util.Objects;
  * restartpoint ({@code pg_control_checkpoint()}), which lags behind replay: a standby that streamed
  * timeline 8 reports 7 again the moment its upstream dies. This remembers the highest timeline the
  * receiver reported since the postmaster started (a standby's timeline never goes back) and uses it
- * while it exceeds the restartpoint's. Not thread-safe (the probe is synchronized).
+ * while it exceeds the restartpoint's; the result is marked exact when it is that remembered timeline,
+ * which the divergence check relies on. Not thread-safe (the probe is synchronized).
  */
 final class ReceivedTimeline {
 
@@ -30,11 +31,12 @@ final class ReceivedTimeline {
             highest = highest == null ? s.timeline() : Math.max(highest, s.timeline());
             return s;
         }
-        if (highest == null || highest <= s.timeline()) {
-            return s;
+        if (highest == null) {
+            return s; // the restartpoint's timeline: not exact
         }
         return new LocalState(s.state(), s.dataDirEmpty(), s.systemId(), s.inRecovery(), s.wasPrimary(),
-                s.walPosition(), s.receivedLsn(), s.replayedLsn(), s.replayedTimestamp(), highest, s.serverVersion(),
-                s.postmasterStartTime(), s.replication(), s.upstream(), s.streaming(), s.error(), s.control());
+                s.walPosition(), s.receivedLsn(), s.replayedLsn(), s.replayedTimestamp(), Math.max(highest, s.timeline()),
+                s.serverVersion(), s.postmasterStartTime(), s.replication(), s.upstream(), s.streaming(), s.error(),
+                s.control(), highest >= s.timeline());
     }
 }

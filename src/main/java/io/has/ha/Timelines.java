@@ -28,13 +28,17 @@ final class Timelines {
 
     /**
      * Why a running standby cannot follow the leader without a rewind — its WAL goes past the point
-     * where the leader's timeline forked from ours (Patroni's rewind check on follow) — or null.
+     * where the leader's timeline forked from ours (Patroni's rewind check on follow) — or null. Our
+     * timeline is the one a former primary's data was started on, else the standby's own when it is
+     * exact (streamed by its WAL receiver): a standby that kept streaming from a frozen old leader after
+     * the new one forked is caught here. A timeline read from the last restartpoint can lag behind the
+     * WAL the standby holds, so it never counts: a healthy standby stopped on it cannot take part in the
+     * next leader race.
      */
     static String divergence(ClusterView v, Member leader, LoopMemory m) {
         LocalState local = v.local();
-        // Only a standby started without upstream from a former primary's data can be ahead of the fork:
-        // a standby that streamed from a leader is never checked (its reported timeline can lag).
-        Integer ours = m.primaryDataTimeline();
+        Integer ours = m.primaryDataTimeline() != null ? m.primaryDataTimeline()
+                : local.timelineExact() ? local.timeline() : null;
         Integer theirs = leader.data().timeline();
         if (!local.isRunningReplica() || ours == null || theirs == null || ours >= theirs
                 || local.walPosition() == null || v.cluster().history() == null) {

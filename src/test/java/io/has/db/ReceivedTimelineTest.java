@@ -1,6 +1,8 @@
 package io.has.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.has.cluster.PgState;
 import java.util.List;
@@ -19,14 +21,26 @@ class ReceivedTimelineTest {
         ReceivedTimeline t = new ReceivedTimeline();
         assertEquals(8, t.apply(standby(8, true, "s1")).timeline());
         // upstream killed: the probe falls back to the restartpoint's timeline 7
-        assertEquals(8, t.apply(standby(7, false, "s1")).timeline());
+        LocalState gone = t.apply(standby(7, false, "s1"));
+        assertEquals(8, gone.timeline());
+        assertTrue(gone.timelineExact());
+    }
+
+    @Test
+    void aRestartpointTimelineNoReceiverConfirmedIsNotExact() {
+        ReceivedTimeline t = new ReceivedTimeline();
+        assertFalse(t.apply(standby(7, false, "s1")).timelineExact());
+        assertTrue(t.apply(standby(7, true, "s1")).timelineExact());
+        assertTrue(t.apply(standby(7, false, "s1")).timelineExact());
     }
 
     @Test
     void aRestartedServerStartsOverAndAHigherReportedTimelineWins() {
         ReceivedTimeline t = new ReceivedTimeline();
         t.apply(standby(8, true, "s1"));
-        assertEquals(7, t.apply(standby(7, false, "s2")).timeline());
+        LocalState restarted = t.apply(standby(7, false, "s2"));
+        assertEquals(7, restarted.timeline());
+        assertFalse(restarted.timelineExact());
         assertEquals(9, t.apply(standby(9, false, "s2")).timeline());
     }
 

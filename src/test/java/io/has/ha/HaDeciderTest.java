@@ -395,7 +395,26 @@ class HaDeciderTest {
             // back to the stale restartpoint timeline 1 although its WAL is on timeline 2 — it must not be
             // stopped (it used to be, and a failed rewind against the dead leader then wiped it)
             var c = Views.withHistory(ledBy("pg1", 300, 3), forkAt150);
-            Decision d = view("pg3", c, runningReplica(180, 1, pgAddress(2))).decide();
+            Decision d = view("pg3", c, Views.standbyNotStreaming(180, 1, pgAddress(2), false)).decide();
+            assertInstanceOf(Follow.class, d);
+        }
+
+        @Test
+        void aStandbyThatStreamedFromAFrozenOldLeaderPastTheForkIsStoppedForARewind() {
+            // pg1's daemon was SIGSTOPped while its PostgreSQL kept accepting writes; pg3 streamed them on
+            // timeline 1 past the point where pg2's timeline 2 forked, and pg2's walsender now refuses it
+            var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
+            Step step = HaDecider.decide(view("pg3", c, Views.standbyNotStreaming(180, 1, pgAddress(2), true)).build(),
+                    LoopMemory.INITIAL);
+            Demote d = assertInstanceOf(Demote.class, step.decision());
+            assertTrue(d.reason().startsWith(Timelines.DIVERGED), d.reason());
+            assertTrue(step.memory().needsRewind());
+        }
+
+        @Test
+        void aStandbyThatStreamedUpToTheForkJustFollows() {
+            var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
+            Decision d = view("pg3", c, Views.standbyNotStreaming(150, 1, pgAddress(1), true)).decide();
             assertInstanceOf(Follow.class, d);
         }
 

@@ -62,6 +62,15 @@ final class Views {
                 "2026-11-21 18:59:50.306090+00:00", List.of(), upstream, upstream != null, null);
     }
 
+    /**
+     * A standby whose WAL receiver is gone (not streaming) configured to follow {@code upstream}: its timeline
+     * is exact when a receiver reported it since the postmaster started, else it is the restartpoint's.
+     */
+    static LocalState standbyNotStreaming(long lsn, int timeline, HostPort upstream, boolean timelineExact) {
+        return new LocalState(PgState.RUNNING, false, SYSID, true, false, lsn, lsn, lsn, null, timeline, 150018,
+                "2026-11-21 18:59:50.306090+00:00", List.of(), upstream, false, null, null, timelineExact);
+    }
+
     static LocalState stopped(boolean wasPrimary, int timeline) {
         return new LocalState(wasPrimary ? PgState.CRASHED : PgState.STOPPED, false, SYSID, false, wasPrimary, null,
                 null, null, null, timeline, 0, null, List.of(), null, false, null);
@@ -71,7 +80,7 @@ final class Views {
     static LocalState cleanlyStoppedPrimary(int timeline, long checkpoint) {
         return new LocalState(PgState.STOPPED, false, SYSID, false, true, null, null, null, null, timeline, 0, null,
                 List.of(), null, false, null,
-                new io.has.db.ControlData(SYSID, "shut down", true, true, timeline, checkpoint, true));
+                new io.has.db.ControlData(SYSID, "shut down", true, true, timeline, checkpoint, true), true);
     }
 
     static LocalState starting() {
