@@ -158,8 +158,12 @@ public final class DeviceWatchdog implements Watchdog {
 
     /** Records a failed activation, closes a half-opened device, and answers what activate returns. */
     private boolean fail(String why, boolean closeDevice) {
+        // the leader retries every cycle: a failure is logged when it is new, not once per loop_wait
+        boolean repeated = why.equals(lastError);
         lastError = why;
-        if (mode == WatchdogMode.REQUIRED) {
+        if (repeated) {
+            log.debug("{} (again)", why);
+        } else if (mode == WatchdogMode.REQUIRED) {
             log.error("{} (watchdog required: not acting as leader)", why);
         } else {
             log.warn("{} (continuing without a watchdog)", why);
