@@ -285,10 +285,15 @@ public interface Dialect {
      * when the product keeps none (openGauss: the timeline is a term).
      */
     default java.nio.file.Path timelineHistoryFile(java.nio.file.Path dataDir, int timeline) {
+        return walDirectory(dataDir).resolve(String.format("%08X.history", timeline));
+    }
+
+    /**
+     * The WAL directory of {@code dataDir} whose segment file names start with the timeline (PostgreSQL:
+     * pg_wal, before 10 pg_xlog), or null when the product's segment names carry no timeline.
+     */
+    default java.nio.file.Path walDirectory(java.nio.file.Path dataDir) {
         java.nio.file.Path wal = dataDir.resolve("pg_wal");
-        if (!java.nio.file.Files.isDirectory(wal)) {
-            wal = dataDir.resolve("pg_xlog");
-        }
-        return wal.resolve(String.format("%08X.history", timeline));
+        return java.nio.file.Files.isDirectory(wal) ? wal : dataDir.resolve("pg_xlog");
     }
 }

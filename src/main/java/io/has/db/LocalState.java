@@ -27,9 +27,9 @@ import java.util.List;
  * @param streaming           the WAL receiver is streaming
  * @param error               why the probe was incomplete, or null
  * @param control             the control file's facts while the server is stopped, else null
- * @param timelineExact       false only for a running standby whose timeline comes from its last restartpoint
- *                            (no WAL receiver has reported one since its postmaster started): that can lag
- *                            behind the timeline of the WAL it holds
+ * @param timelineExact       false only for a running standby that is not streaming and whose timeline could
+ *                            not be read from its WAL segment files: the last restartpoint's timeline, which
+ *                            can lag behind the timeline of the WAL it holds
  */
 public record LocalState(
         PgState state,

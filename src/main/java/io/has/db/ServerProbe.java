@@ -20,7 +20,6 @@ final class ServerProbe implements AutoCloseable {
     private final Dialect dialect;
     private final LocalConnector connector;
     private Connection connection; // guarded by this
-    private final ReceivedTimeline timeline = new ReceivedTimeline(); // guarded by this
 
     ServerProbe(Dialect dialect, LocalConnector connector) {
         this.dialect = dialect;
@@ -72,7 +71,7 @@ final class ServerProbe implements AutoCloseable {
             }
             boolean inRecovery = ProbeRows.bool(row.get("in_recovery"));
             List<ReplicationInfo> senders = inRecovery ? List.of() : replication(st);
-            return timeline.apply(ProbeRows.localState(row, dialect, configuredUpstream, senders));
+            return ProbeRows.localState(row, dialect, configuredUpstream, senders);
         } catch (IllegalArgumentException e) {
             throw new SQLException("cannot parse the probe result: " + e.getMessage(), e);
         }

@@ -27,26 +27,28 @@ final class Timelines {
     }
 
     /**
-     * Why a running standby cannot follow the leader without a rewind — its WAL goes past the point
-     * where the leader's timeline forked from ours (Patroni's rewind check on follow) — or null. Our
-     * timeline is the one a former primary's data was started on, else the standby's own when it is
-     * exact (streamed by its WAL receiver): a standby that kept streaming from a frozen old leader after
-     * the new one forked is caught here. A timeline read from the last restartpoint can lag behind the
-     * WAL the standby holds, so it never counts: a healthy standby stopped on it cannot take part in the
-     * next leader race.
+     * Why a running standby cannot follow the leader without a rewind — it replayed WAL past the point
+     * where the leader's timeline forked from its own (Patroni's rewind check on follow) — or null. Its
+     * timeline is the one a former primary's data was started on, else the standby's own when exact
+     * (streaming, or read from its WAL segment files): a standby that kept streaming from a frozen old
+     * leader after the new one forked is caught here. A timeline read from the last restartpoint alone
+     * can lag behind the WAL the standby holds, so it never counts: a healthy standby stopped on it would
+     * miss the next leader race. WAL received but not replayed past the fork does not count either: the
+     * WAL receiver overwrites it when it streams the leader's timeline.
      */
     static String divergence(ClusterView v, Member leader, LoopMemory m) {
         LocalState local = v.local();
         Integer ours = m.primaryDataTimeline() != null ? m.primaryDataTimeline()
                 : local.timelineExact() ? local.timeline() : null;
         Integer theirs = leader.data().timeline();
-        if (!local.isRunningReplica() || ours == null || theirs == null || ours >= theirs
-                || local.walPosition() == null || v.cluster().history() == null) {
+        Long replayed = local.replayedLsn() != null ? local.replayedLsn() : local.walPosition();
+        if (!local.isRunningReplica() || ours == null || theirs == null || ours >= theirs || replayed == null
+                || v.cluster().history() == null) {
             return null;
         }
         for (HistoryEntry e : v.cluster().history()) {
-            if (e.timeline() == ours && local.walPosition() > e.lsn()) {
-                return "my wal position " + local.walPosition() + " on timeline " + ours + " is past the fork point "
+            if (e.timeline() == ours && replayed > e.lsn()) {
+                return "my replayed wal position " + replayed + " on timeline " + ours + " is past the fork point "
                         + e.lsn() + " of " + leader.name() + "'s timeline " + theirs;
             }
         }

@@ -17,6 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.has.cluster.HistoryEntry;
+import io.has.cluster.PgState;
+import io.has.db.LocalState;
 import io.has.ha.Decision.AcquireLock;
 import io.has.ha.Decision.BootstrapCluster;
 import io.has.ha.Decision.CloneReplica;
@@ -401,14 +403,23 @@ class HaDeciderTest {
 
         @Test
         void aStandbyThatStreamedFromAFrozenOldLeaderPastTheForkIsStoppedForARewind() {
-            // pg1's daemon was SIGSTOPped while its PostgreSQL kept accepting writes; pg3 streamed them on
-            // timeline 1 past the point where pg2's timeline 2 forked, and pg2's walsender now refuses it
+            // pg1's daemon was SIGSTOPped while its PostgreSQL kept accepting writes; pg3 streamed and replayed
+            // them on timeline 1 past the point where pg2's timeline 2 forked (its WAL files say timeline 1)
             var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
             Step step = HaDecider.decide(view("pg3", c, Views.standbyNotStreaming(180, 1, pgAddress(2), true)).build(),
                     LoopMemory.INITIAL);
             Demote d = assertInstanceOf(Demote.class, step.decision());
             assertTrue(d.reason().startsWith(Timelines.DIVERGED), d.reason());
             assertTrue(step.memory().needsRewind());
+        }
+
+        @Test
+        void walReceivedButNotReplayedPastTheForkIsNoDivergence() {
+            // the WAL receiver overwrites it when it streams timeline 1 from pg2 up to the fork
+            var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
+            LocalState s = new LocalState(PgState.RUNNING, false, Views.SYSID, true, false, 180L, 180L, 140L, null, 1,
+                    150018, "2026-11-21 18:59:50.306090+00:00", List.of(), pgAddress(1), false, null, null, true);
+            assertInstanceOf(Follow.class, view("pg3", c, s).decide());
         }
 
         @Test

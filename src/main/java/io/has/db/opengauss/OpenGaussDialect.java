@@ -231,6 +231,12 @@ public class OpenGaussDialect extends PostgresDialect {
         return null;
     }
 
+    /** None: the "timeline" is the term, which openGauss's segment names do not carry. */
+    @Override
+    public Path walDirectory(Path dataDir) {
+        return null;
+    }
+
     @Override
     public String serverExecutableName() {
         return Path.of(bin("postgres")).getFileName().toString();
