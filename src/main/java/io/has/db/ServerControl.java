@@ -9,7 +9,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,18 +42,25 @@ final class ServerControl {
         this.who = who;
     }
 
-    /** True when the lock file names a live server process. */
+    /**
+     * True when the lock file names a live server process (an exited one that is not reaped yet is
+     * not alive).
+     */
     boolean postmasterAlive() {
+        return postmaster().isPresent();
+    }
+
+    private Optional<ProcessHandle> postmaster() {
         OptionalLong pid = dialect.postmasterPid(paths.dataDir());
         if (pid.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         return ProcessHandle.of(pid.getAsLong())
                 .filter(ProcessHandle::isAlive)
-                .map(h -> h.info().command()
+                .filter(h -> h.info().command()
                         .map(c -> Path.of(c).getFileName().toString().equals(dialect.serverExecutableName()))
                         .orElse(true)) // command hidden (another user, we are not root): trust the pid
-                .orElse(false);
+                .filter(h -> !PostmasterWatch.isZombie(h.pid()));
     }
 
     /** The control data, re-read only when the control file changed. */
@@ -93,6 +102,7 @@ final class ServerControl {
      * @param commandLine parameters for the server's command line
      */
     void start(boolean standby, Map<String, String> commandLine) throws DbException {
+        awaitCrashedPostmasterReaped();
         prepareLogFile();
         ProcessResult r = run(dialect.startCommand(paths.dataDir(), paths.logFile(), pgCtlTimeout, standby, commandLine),
                 Duration.ofSeconds(pgCtlTimeout + 15L), Map.of());
@@ -106,6 +116,36 @@ final class ServerControl {
             return;
         }
         throw new DbException("start failed: " + r.describe() + logTail());
+    }
+
+    /**
+     * A crashed postmaster that exited but is not reaped yet (a zombie) still counts for the server's
+     * own lock-file check ("lock file postmaster.pid already exists"): wait, up to pg_ctl_timeout, for
+     * init to reap it. Immediate under systemd; where PID 1 reaps orphans lazily (this project's test
+     * containers: one to two seconds), the start waits that long.
+     */
+    private void awaitCrashedPostmasterReaped() throws DbException {
+        OptionalLong pid = dialect.postmasterPid(paths.dataDir());
+        if (pid.isEmpty() || !PostmasterWatch.isZombie(pid.getAsLong())) {
+            return;
+        }
+        log.info("{} waiting for the exited postmaster (pid {}) to be reaped before starting", who, pid.getAsLong());
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(pgCtlTimeout);
+        while (PostmasterWatch.isZombie(pid.getAsLong())) {
+            if (System.nanoTime() > deadline) {
+                throw new DbException("the exited postmaster (pid " + pid.getAsLong() + ") is still not reaped after "
+                        + pgCtlTimeout + " s; the server cannot start before (does PID 1 reap orphans?)");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DbException("interrupted while waiting for the exited postmaster to be reaped", e);
+            }
+        }
+        log.info("{} the exited postmaster was reaped after {} ms", who,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** Stops the server; succeeds when it is gone afterwards, whatever the command said. */
