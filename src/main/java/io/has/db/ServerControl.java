@@ -31,23 +31,29 @@ final class ServerControl {
     private final ServerPaths paths;
     private final int pgCtlTimeout;
     private final String who;
+    private final PostmasterWatch watch;
     private ControlData cachedControl; // guarded by this
     private FileTime cachedControlTime; // guarded by this
 
-    ServerControl(Dialect dialect, ProcessRunner runner, ServerPaths paths, int pgCtlTimeout, String who) {
+    ServerControl(Dialect dialect, ProcessRunner runner, ServerPaths paths, int pgCtlTimeout, String who,
+            PostmasterWatch watch) {
         this.dialect = dialect;
         this.runner = runner;
         this.paths = paths;
         this.pgCtlTimeout = pgCtlTimeout;
         this.who = who;
+        this.watch = watch;
     }
 
     /**
      * True when the lock file names a live server process (an exited one that is not reaped yet is
-     * not alive).
+     * not alive). Points the postmaster watch at it, so every start — by HAS or by hand — is watched
+     * from the first probe that sees it.
      */
     boolean postmasterAlive() {
-        return postmaster().isPresent();
+        Optional<ProcessHandle> pm = postmaster();
+        pm.ifPresent(watch::watch);
+        return pm.isPresent();
     }
 
     private Optional<ProcessHandle> postmaster() {
@@ -107,10 +113,11 @@ final class ServerControl {
         ProcessResult r = run(dialect.startCommand(paths.dataDir(), paths.logFile(), pgCtlTimeout, standby, commandLine),
                 Duration.ofSeconds(pgCtlTimeout + 15L), Map.of());
         forgetControlData();
+        boolean alive = postmasterAlive(); // also watches the new postmaster at once
         if (r.ok()) {
             return;
         }
-        if (postmasterAlive()) {
+        if (alive) {
             log.warn("{} server not ready within {} s but still starting; check {}", who, pgCtlTimeout,
                     paths.logFile());
             return;

@@ -82,7 +82,6 @@ public final class HaLoop {
         this(config, dcs, db, NullVip.INSTANCE, NullWatchdog.INSTANCE, null);
     }
 
-
     public HaLoop(HasConfig config, Dcs dcs, LocalDatabase db, Vip vip, Watchdog watchdog, CallbackRunner callbacks) {
         this.config = config;
         this.dcs = dcs;
@@ -101,6 +100,7 @@ public final class HaLoop {
                     appliedConfigMzxid = -1;
                     applyToDatabase(dynamic);
                 });
+        db.watchPostmaster(this::wakeup); // a crashed primary is handled at once, not after loop_wait
     }
 
     /** What the REST API may ask of this daemon. */
