@@ -41,6 +41,7 @@ final class PostmasterWatch implements AutoCloseable {
 
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final String who;
+    private final long pidfdOpen;
     private LongConsumer listener; // guarded by this
     private ProcessHandle wanted; // guarded by this
     private ProcessHandle lastExited; // guarded by this
@@ -52,7 +53,13 @@ final class PostmasterWatch implements AutoCloseable {
 
     /** @param who the log prefix of the owning database */
     PostmasterWatch(String who) {
+        this(who, SYS_PIDFD_OPEN);
+    }
+
+    /** With another syscall number for pidfd_open: tests use one the kernel does not know (ENOSYS). */
+    PostmasterWatch(String who, long pidfdOpenSyscall) {
         this.who = who;
+        this.pidfdOpen = pidfdOpenSyscall;
     }
 
     /**
@@ -140,7 +147,7 @@ final class PostmasterWatch implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             return giveUp("libc cannot be bound: " + e);
         }
-        long probe = lib.syscall(SYS_PIDFD_OPEN, ProcessHandle.current().pid(), 0);
+        long probe = lib.syscall(pidfdOpen, ProcessHandle.current().pid(), 0);
         if (probe < 0) {
             return giveUp("pidfd_open: " + lib.strerror(errno()));
         }
@@ -201,7 +208,7 @@ final class PostmasterWatch implements AutoCloseable {
                     pidfd = closeFd(pidfd);
                     watching = want;
                     if (want != null) {
-                        long fd = lib.syscall(SYS_PIDFD_OPEN, want.pid(), 0);
+                        long fd = lib.syscall(pidfdOpen, want.pid(), 0);
                         if (fd < 0 && errno() != ESRCH) {
                             fail("pidfd_open(" + want.pid() + "): " + lib.strerror(errno()));
                             return;

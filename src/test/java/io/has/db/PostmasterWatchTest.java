@@ -120,9 +120,27 @@ class PostmasterWatchTest {
     }
 
     @Test
+    void withoutPidfdItWatchesNothingAndSaysWhy() throws Exception {
+        PostmasterWatch none = new PostmasterWatch("[no pidfd]", 100_000); // no such syscall: ENOSYS
+        try {
+            none.listen(exits::add);
+            Process p = sleeper();
+            none.watch(p.toHandle());
+            assertNotNull(none.unavailable(), "the reason is kept");
+            assertNull(none.thread(), "no thread without pidfds");
+            none.watch(sleeper().toHandle()); // later calls are no-ops
+            p.destroyForcibly();
+            p.waitFor();
+            assertTrue(exits.isEmpty());
+        } finally {
+            none.close();
+        }
+    }
+
+    @Test
     void zombiesAreRecognised() throws Exception {
-        // sh reaps nothing while it sleeps: its background child stays a zombie after exiting
-        Process parent = start("sh", "-c", "sleep 0 & echo $!; exec sleep 600");
+        // the parent forks a child that exits at once, and never waits for it: the child stays a zombie
+        Process parent = start("perl", "-e", "$| = 1; my $p = fork(); exit 0 if $p == 0; print \"$p\\n\"; sleep 600;");
         long child = Long.parseLong(new BufferedReader(new InputStreamReader(parent.getInputStream(),
                 StandardCharsets.US_ASCII)).readLine().trim());
         await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).until(() -> PostmasterWatch.isZombie(child));
