@@ -256,12 +256,12 @@ public final class HaLoop {
     }
 
     /**
-     * Peers' status is fetched only when a decision depends on it: the leader race (no leader), or a
-     * leader with a switchover request that is due.
+     * Peers' status is fetched only when a decision depends on it: the leader race (no leader, unless
+     * we are the named switchover candidate), or a leader with a switchover request that is due.
      */
     private boolean needsPeers(Cluster cluster, long now) {
         if (cluster.leader() == null) {
-            return true;
+            return LeaderRace.consultsPeers(cluster, config.name());
         }
         Failover f = cluster.failover();
         return cluster.leader().name().equals(config.name()) && !f.isEmpty()
