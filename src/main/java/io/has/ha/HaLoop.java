@@ -234,7 +234,7 @@ public final class HaLoop {
         }
         long nowMs = System.currentTimeMillis();
         nap = Math.min(nap, Math.max(0, requests.nextScheduledRestartMs() - nowMs));
-        return napUntilScheduled(cluster, nap, nowMs);
+        return napUntilScheduled(cluster, nap, now, nowMs);
     }
 
     /**
@@ -268,13 +268,13 @@ public final class HaLoop {
                 && (f.scheduledAt() == null || f.scheduledAt().toInstant().toEpochMilli() <= now);
     }
 
-    /** A scheduled switchover must not wait for the end of a loop_wait nap. */
-    private long napUntilScheduled(Cluster cluster, long napMs, long now) {
+    /** A scheduled switchover the cycle (deciding at {@code decidedAt}) saw as not yet due is looked at when due. */
+    static long napUntilScheduled(Cluster cluster, long napMs, long decidedAt, long now) {
         if (cluster == null || cluster.failover().scheduledAt() == null) {
             return napMs;
         }
         long at = cluster.failover().scheduledAt().toInstant().toEpochMilli();
-        return at > now ? Math.min(napMs, at - now) : napMs;
+        return at > decidedAt ? Math.min(napMs, Math.max(0, at - now)) : napMs;
     }
 
     private void applyDynamicConfig(Cluster cluster) {
