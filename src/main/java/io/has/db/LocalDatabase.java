@@ -102,6 +102,16 @@ public interface LocalDatabase extends AutoCloseable {
      */
     void setSynchronousStandbys(java.util.List<String> names, int count) throws DbException;
 
+    /**
+     * Asks to be told, on another thread, the moment the postmaster of a running server exits — a
+     * crash or a planned stop alike: the HA loop only wakes up on it and lets {@link #probe()} say
+     * what happened. The server running now, and every one started later, is watched. A no-op where
+     * the platform cannot watch a process without polling; exits are then seen by the next probe.
+     * {@code onExit} must not block.
+     */
+    default void watchPostmaster(Runnable onExit) {
+    }
+
     @Override
     void close();
 }

@@ -52,6 +52,7 @@ public class PostgresDatabase implements LocalDatabase {
     private final RoleSetup roles;
     private final String who;
     private final ServerControl control;
+    private final PostmasterWatch watch;
 
     /**
      * @param config    the member's configuration
@@ -72,7 +73,8 @@ public class PostgresDatabase implements LocalDatabase {
         this.prober = new ServerProbe(dialect, connector);
         this.roles = new RoleSetup(dialect);
         this.who = "[" + config.scope() + "/" + config.name() + "]";
-        this.control = new ServerControl(dialect, runner, paths, pg.pgCtlTimeout(), who);
+        this.watch = new PostmasterWatch(who);
+        this.control = new ServerControl(dialect, runner, paths, pg.pgCtlTimeout(), who, watch);
         if (pg.useUnixSocket()) {
             log.warn("{} postgresql.use_unix_socket is not supported yet (the JDBC driver needs a unix socket"
                     + " factory); connecting over TCP to {}", who, connector.url());
@@ -513,8 +515,16 @@ public class PostgresDatabase implements LocalDatabase {
         }
     }
 
+    /** {@inheritDoc} Linux pidfds; see {@link PostmasterWatch}. */
+    @Override
+    public void watchPostmaster(Runnable onExit) {
+        watch.listen(pid -> onExit.run());
+        control.postmasterAlive(); // a server that already runs is watched from now on
+    }
+
     @Override
     public void close() {
+        watch.close();
         prober.close();
     }
 

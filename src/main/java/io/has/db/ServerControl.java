@@ -9,7 +9,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,29 +31,42 @@ final class ServerControl {
     private final ServerPaths paths;
     private final int pgCtlTimeout;
     private final String who;
+    private final PostmasterWatch watch;
     private ControlData cachedControl; // guarded by this
     private FileTime cachedControlTime; // guarded by this
 
-    ServerControl(Dialect dialect, ProcessRunner runner, ServerPaths paths, int pgCtlTimeout, String who) {
+    ServerControl(Dialect dialect, ProcessRunner runner, ServerPaths paths, int pgCtlTimeout, String who,
+            PostmasterWatch watch) {
         this.dialect = dialect;
         this.runner = runner;
         this.paths = paths;
         this.pgCtlTimeout = pgCtlTimeout;
         this.who = who;
+        this.watch = watch;
     }
 
-    /** True when the lock file names a live server process. */
+    /**
+     * True when the lock file names a live server process (an exited one that is not reaped yet is
+     * not alive). Points the postmaster watch at it, so every start — by HAS or by hand — is watched
+     * from the first probe that sees it.
+     */
     boolean postmasterAlive() {
+        Optional<ProcessHandle> pm = postmaster();
+        pm.ifPresent(watch::watch);
+        return pm.isPresent();
+    }
+
+    private Optional<ProcessHandle> postmaster() {
         OptionalLong pid = dialect.postmasterPid(paths.dataDir());
         if (pid.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         return ProcessHandle.of(pid.getAsLong())
                 .filter(ProcessHandle::isAlive)
-                .map(h -> h.info().command()
+                .filter(h -> h.info().command()
                         .map(c -> Path.of(c).getFileName().toString().equals(dialect.serverExecutableName()))
                         .orElse(true)) // command hidden (another user, we are not root): trust the pid
-                .orElse(false);
+                .filter(h -> !PostmasterWatch.isZombie(h.pid()));
     }
 
     /** The control data, re-read only when the control file changed. */
@@ -93,19 +108,51 @@ final class ServerControl {
      * @param commandLine parameters for the server's command line
      */
     void start(boolean standby, Map<String, String> commandLine) throws DbException {
+        awaitCrashedPostmasterReaped();
         prepareLogFile();
         ProcessResult r = run(dialect.startCommand(paths.dataDir(), paths.logFile(), pgCtlTimeout, standby, commandLine),
                 Duration.ofSeconds(pgCtlTimeout + 15L), Map.of());
         forgetControlData();
+        boolean alive = postmasterAlive(); // also watches the new postmaster at once
         if (r.ok()) {
             return;
         }
-        if (postmasterAlive()) {
+        if (alive) {
             log.warn("{} server not ready within {} s but still starting; check {}", who, pgCtlTimeout,
                     paths.logFile());
             return;
         }
         throw new DbException("start failed: " + r.describe() + logTail());
+    }
+
+    /**
+     * A crashed postmaster that exited but is not reaped yet (a zombie) still counts for the server's
+     * own lock-file check ("lock file postmaster.pid already exists"): wait, up to pg_ctl_timeout, for
+     * init to reap it. Immediate under systemd; where PID 1 reaps orphans lazily (this project's test
+     * containers: one to two seconds), the start waits that long.
+     */
+    private void awaitCrashedPostmasterReaped() throws DbException {
+        OptionalLong pid = dialect.postmasterPid(paths.dataDir());
+        if (pid.isEmpty() || !PostmasterWatch.isZombie(pid.getAsLong())) {
+            return;
+        }
+        log.info("{} waiting for the exited postmaster (pid {}) to be reaped before starting", who, pid.getAsLong());
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(pgCtlTimeout);
+        while (PostmasterWatch.isZombie(pid.getAsLong())) {
+            if (System.nanoTime() > deadline) {
+                throw new DbException("the exited postmaster (pid " + pid.getAsLong() + ") is still not reaped after "
+                        + pgCtlTimeout + " s; the server cannot start before (does PID 1 reap orphans?)");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DbException("interrupted while waiting for the exited postmaster to be reaped", e);
+            }
+        }
+        log.info("{} the exited postmaster was reaped after {} ms", who,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** Stops the server; succeeds when it is gone afterwards, whatever the command said. */

@@ -82,7 +82,6 @@ public final class HaLoop {
         this(config, dcs, db, NullVip.INSTANCE, NullWatchdog.INSTANCE, null);
     }
 
-
     public HaLoop(HasConfig config, Dcs dcs, LocalDatabase db, Vip vip, Watchdog watchdog, CallbackRunner callbacks) {
         this.config = config;
         this.dcs = dcs;
@@ -101,6 +100,7 @@ public final class HaLoop {
                     appliedConfigMzxid = -1;
                     applyToDatabase(dynamic);
                 });
+        db.watchPostmaster(this::wakeup); // a crashed primary is handled at once, not after loop_wait
     }
 
     /** What the REST API may ask of this daemon. */
@@ -234,7 +234,7 @@ public final class HaLoop {
         }
         long nowMs = System.currentTimeMillis();
         nap = Math.min(nap, Math.max(0, requests.nextScheduledRestartMs() - nowMs));
-        return napUntilScheduled(cluster, nap, nowMs);
+        return napUntilScheduled(cluster, nap, now, nowMs);
     }
 
     /**
@@ -256,25 +256,25 @@ public final class HaLoop {
     }
 
     /**
-     * Peers' status is fetched only when a decision depends on it: the leader race (no leader), or a
-     * leader with a switchover request that is due.
+     * Peers' status is fetched only when a decision depends on it: the leader race (no leader, unless
+     * we are the named switchover candidate), or a leader with a switchover request that is due.
      */
     private boolean needsPeers(Cluster cluster, long now) {
         if (cluster.leader() == null) {
-            return true;
+            return LeaderRace.consultsPeers(cluster, config.name());
         }
         Failover f = cluster.failover();
         return cluster.leader().name().equals(config.name()) && !f.isEmpty()
                 && (f.scheduledAt() == null || f.scheduledAt().toInstant().toEpochMilli() <= now);
     }
 
-    /** A scheduled switchover must not wait for the end of a loop_wait nap. */
-    private long napUntilScheduled(Cluster cluster, long napMs, long now) {
+    /** A scheduled switchover the cycle (deciding at {@code decidedAt}) saw as not yet due is looked at when due. */
+    static long napUntilScheduled(Cluster cluster, long napMs, long decidedAt, long now) {
         if (cluster == null || cluster.failover().scheduledAt() == null) {
             return napMs;
         }
         long at = cluster.failover().scheduledAt().toInstant().toEpochMilli();
-        return at > now ? Math.min(napMs, at - now) : napMs;
+        return at > decidedAt ? Math.min(napMs, Math.max(0, at - now)) : napMs;
     }
 
     private void applyDynamicConfig(Cluster cluster) {

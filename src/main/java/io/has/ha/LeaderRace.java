@@ -1,5 +1,6 @@
 package io.has.ha;
 
+import io.has.cluster.Cluster;
 import io.has.cluster.Failover;
 import io.has.cluster.Member;
 import io.has.cluster.SyncState;
@@ -26,6 +27,16 @@ final class LeaderRace {
         static Health no(String why) {
             return new Health(why, List.of());
         }
+    }
+
+    /**
+     * Whether {@link #health} reads the peers' status in an unlocked {@code cluster}: not when the
+     * failover key names {@code me} as the candidate, who may take the lock whatever they report
+     * (Patroni's {@code manual_failover_process_no_leader}). The loop then spares the candidate the
+     * peer round trip on a switchover's critical path.
+     */
+    static boolean consultsPeers(Cluster cluster, String me) {
+        return !me.equals(cluster.failover().candidate());
     }
 
     static Health health(ClusterView v) {

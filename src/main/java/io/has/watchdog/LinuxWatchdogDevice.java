@@ -36,6 +36,11 @@ public final class LinuxWatchdogDevice implements WatchdogDevice {
     /** @param path the device, normally {@code /dev/watchdog} */
     public LinuxWatchdogDevice(String path) {
         this.path = path;
+        try {
+            libc(); // bind at start-up: jnr-ffi generates the binding (30-60 ms), on the first promotion otherwise
+        } catch (RuntimeException | LinkageError e) {
+            // open() binds again and reports the failure, where the watchdog mode decides what it means
+        }
     }
 
     private static LibC libc() {

@@ -28,6 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,10 @@ class PostgresDatabaseIT {
         Upstream upA = new Upstream("pg-a", new HostPort("127.0.0.1", portA));
         Upstream upB = new Upstream("pg-b", new HostPort("127.0.0.1", portB));
 
+        // every exit of pg-a's postmaster, planned or not, is reported (the HA loop wakes up on it)
+        BlockingQueue<String> exitsA = new LinkedBlockingQueue<>();
+        a.watchPostmaster(() -> exitsA.add("exit"));
+
         // an empty data directory
         a.applyDynamicConfig(dynamic);
         LocalState empty = a.probe();
@@ -130,8 +137,9 @@ class PostgresDatabaseIT {
 
         // 3. the primary dies; the replica is promoted
         a.stop(StopMode.IMMEDIATE);
+        assertNotNull(exitsA.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS), "a planned stop is reported too");
         LocalState stoppedA = a.probe();
-        assertEquals(PgState.STOPPED, stoppedA.state());
+        assertEquals(PgState.STOPPED, stoppedA.state(), "a stop removes the lock file: not a crash");
         assertTrue(stoppedA.wasPrimary());
         assertEquals(pa.systemId(), stoppedA.systemId());
         a.stop(StopMode.FAST); // no-op when stopped
@@ -165,8 +173,11 @@ class PostgresDatabaseIT {
 
         // 6. a killed server is reported as crashed and starts again
         long pid = dialect.postmasterPid(a.paths().dataDir()).orElseThrow();
+        exitsA.clear();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-        await().atMost(DEADLINE).until(() -> a.probe().state() == PgState.CRASHED);
+        assertNotNull(exitsA.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the watch reports the killed postmaster");
+        // the first probe after the report already sees the crash (even while the postmaster is an unreaped zombie)
+        assertEquals(PgState.CRASHED, a.probe().state());
         a.start(true, upB);
         await().atMost(DEADLINE).until(() -> a.probe().isRunningReplica() && a.probe().streaming());
     }

@@ -11,9 +11,11 @@ import static io.has.ha.Views.view;
 import static io.has.ha.Views.withFailover;
 import static io.has.ha.Views.withHistory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.has.cluster.Cluster;
 import io.has.cluster.HistoryEntry;
 import io.has.ha.Decision.AcquireLock;
 import io.has.ha.Decision.ClearFailover;
@@ -124,6 +126,20 @@ class HaDeciderSwitchoverTest {
                     .peer("pg3", true, 100).unreachablePeer("pg1").decide();
             assertTrue(assertInstanceOf(AcquireLock.class, d).promote());
             assertTrue(((AcquireLock) d).clearFailover());
+        }
+
+        @Test
+        void theCandidateDecidesWithoutPeerStatusSoTheLoopSkipsTheProbe() {
+            Cluster c = withFailover(unlocked(100, 1), "pg1", "pg2", null);
+            assertFalse(LeaderRace.consultsPeers(c, "pg2"), "the named candidate");
+            assertTrue(LeaderRace.consultsPeers(c, "pg3"), "another member checks the candidate's health");
+            assertTrue(LeaderRace.consultsPeers(withFailover(unlocked(100, 1), "pg1", null, null), "pg2"),
+                    "a switchover to any member is a race");
+            assertTrue(LeaderRace.consultsPeers(unlocked(100, 1), "pg2"), "a failover is a race");
+            Decision without = view("pg2", c, runningReplica(90, 1, pgAddress(1))).decide();
+            Decision with = view("pg2", c, runningReplica(90, 1, pgAddress(1))).peer("pg3", true, 100)
+                    .unreachablePeer("pg1").decide();
+            assertEquals(with, without, "the candidate's decision does not depend on its peers");
         }
 
         @Test
