@@ -156,10 +156,16 @@ public final class DeviceWatchdog implements Watchdog {
         return m;
     }
 
-    /** Records a failed activation, closes a half-opened device, and answers what activate returns. */
+    /**
+     * Records a failed activation, closes a half-opened device, and answers what activate returns. The
+     * leader retries every cycle: the same reason again is logged at DEBUG, not every loop_wait.
+     */
     private boolean fail(String why, boolean closeDevice) {
+        boolean repeated = why.equals(lastError);
         lastError = why;
-        if (mode == WatchdogMode.REQUIRED) {
+        if (repeated) {
+            log.debug("{} (again)", why);
+        } else if (mode == WatchdogMode.REQUIRED) {
             log.error("{} (watchdog required: not acting as leader)", why);
         } else {
             log.warn("{} (continuing without a watchdog)", why);
