@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * snapshot's leader. That request also keeps the {@code retry_timeout} bound: a member that cannot reach
  * ZooKeeper fails the read exactly as before.
  *
- * <p>Calls are expected from one thread (the HA loop); the hook and state tracking are thread-safe.
+ * <p>Calls are expected from one thread (the HA loop), except {@link #read}, which REST handlers also
+ * call; the hook and state tracking are thread-safe.
  */
 public final class ZooKeeperDcs implements Dcs {
 
@@ -85,12 +87,15 @@ public final class ZooKeeperDcs implements Dcs {
     private volatile long lastMemberSession;
     private volatile ClusterStatus lastStatus;
 
-    /** The last full read and what it depends on (HA loop thread only). */
+    /**
+     * The last full read and what it depends on. REST handlers read too: any thread may replace it, and
+     * each snapshot is checked against its own counter value, so the last writer winning is harmless.
+     */
     private record Snapshot(ClusterReader.Result result, ZkConnection conn, long session, long changes) {
     }
 
-    private Snapshot snapshot;
-    private long fullReads;
+    private volatile Snapshot snapshot;
+    private final AtomicLong fullReads = new AtomicLong();
 
     /**
      * Creates an unconnected instance; {@link #start} connects.
@@ -243,7 +248,7 @@ public final class ZooKeeperDcs implements Dcs {
             }
             snapshot = null;
             r = reader.read(d);
-            fullReads++;
+            fullReads.incrementAndGet();
             if (c != null && session != 0 && session == c.sessionId()) {
                 snapshot = new Snapshot(r, c, session, changes);
             }
@@ -297,7 +302,7 @@ public final class ZooKeeperDcs implements Dcs {
 
     /** For tests: how many times every key was read. */
     long fullReads() {
-        return fullReads;
+        return fullReads.get();
     }
 
     // ---------------------------------------------------------------------------------------------
