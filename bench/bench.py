@@ -39,7 +39,7 @@ PROFILES = {
     'fast': {'ttl': 10, 'loop_wait': 2, 'retry_timeout': 3},
 }
 # the shipped defaults (scripts/has, sysconfig/vastbase-has; dependencies.md §5)
-HAS_JAVA_OPTS = ['-Xmx64m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k']
+HAS_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData']
 SYSTEMS = ('has', 'patroni')
 NAMES = ('has', 'Patroni')
 RUN_AS = 'postgres'

@@ -16,9 +16,9 @@ class PeerProbe {
     static final long TIMEOUT_MS = 2000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RestClient client;
+    private final PeerHttp client;
 
-    PeerProbe(RestClient client) {
+    PeerProbe(PeerHttp client) {
         this.client = client;
     }
 
@@ -38,7 +38,7 @@ class PeerProbe {
         if (url == null || url.isEmpty()) {
             return CompletableFuture.completedFuture(false);
         }
-        return client.sendAsync("GET", url, null, TIMEOUT_MS)
+        return client.send("GET", url, null, (int) TIMEOUT_MS)
                 .thenApply(r -> r.status() == 200 || r.status() == 503 ? goodStatus(r.body()) : false)
                 .exceptionally(e -> false);
     }

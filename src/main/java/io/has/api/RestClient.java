@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 
 /**
- * A small HTTP(S) client for members' REST APIs, used by {@code hasctl} and by the failover check that
- * probes candidates. Basic auth and TLS (client certificate, CA) come from the configuration; every call
- * has a connect and read deadline. {@code insecure} (patronictl's {@code -k}) needs a trust-all context
+ * A small HTTP(S) client for members' REST APIs, used by {@code hasctl} (the daemon uses {@link PeerHttp},
+ * which keeps no thread or TLS state while idle). Basic auth and TLS (client certificate, CA) come from
+ * the configuration; every call has a connect and read deadline. {@code insecure} (patronictl's {@code -k}) needs a trust-all context
  * and {@link #disableHostnameVerification()} called before the first client is built.
  */
 public final class RestClient {

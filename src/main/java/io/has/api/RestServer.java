@@ -176,15 +176,15 @@ public final class RestServer implements AutoCloseable {
     }
 
     /** The client that probes candidates' {@code /patroni}: trusts {@code restapi.cafile} when given. */
-    private RestClient peerClient() {
+    private PeerHttp peerClient() {
         if (!settings.https()) {
-            return RestClient.plain();
+            return new PeerHttp(null, "rest-probe");
         }
         try {
-            return new RestClient(null, null, TlsContexts.create(settings.certfile(), settings.keyfile(),
-                    settings.keyfilePassword(), settings.cafile(), false));
+            return new PeerHttp(TlsContexts.create(settings.certfile(), settings.keyfile(),
+                    settings.keyfilePassword(), settings.cafile(), false), "rest-probe");
         } catch (IOException e) {
-            return RestClient.plain();
+            return new PeerHttp(null, "rest-probe");
         }
     }
 

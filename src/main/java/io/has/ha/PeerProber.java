@@ -2,19 +2,15 @@ package io.has.ha;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.has.api.PeerHttp;
 import io.has.cluster.Member;
-import io.has.util.Threads;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -27,10 +23,7 @@ public final class PeerProber {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(TIMEOUT)
-            .executor(Executors.newFixedThreadPool(4, Threads.factory("peer-probe")))
-            .build();
+    private final PeerHttp http = new PeerHttp(null, "peer-probe");
 
     /** Probes every member in {@code peers}; returns one status per member name. */
     public Map<String, PeerStatus> probe(List<Member> peers) {
@@ -72,12 +65,9 @@ public final class PeerProber {
         Map<String, CompletableFuture<Boolean>> pending = new HashMap<>();
         members.forEach((name, apiUrl) -> {
             try {
-                URI uri = URI.create(apiUrl).resolve("/failsafe");
-                HttpRequest req = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                pending.put(name, http.sendAsync(req, HttpResponse.BodyHandlers.discarding())
-                        .thenApply(r -> r.statusCode() == 200).exceptionally(e -> false));
+                String url = URI.create(apiUrl).resolve("/failsafe").toString();
+                pending.put(name, http.send("POST", url, body, (int) TIMEOUT.toMillis())
+                        .thenApply(r -> r.status() == 200).exceptionally(e -> false));
             } catch (IllegalArgumentException e) {
                 pending.put(name, CompletableFuture.completedFuture(false));
             }
@@ -103,13 +93,7 @@ public final class PeerProber {
         if (url == null) {
             return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name(), "no api_url"));
         }
-        HttpRequest req;
-        try {
-            req = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build();
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(PeerStatus.unreachable(m.name(), "bad api_url " + url));
-        }
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+        return http.send("GET", url, null, (int) TIMEOUT.toMillis())
                 .thenApply(r -> parse(m.name(), r.body()))
                 .exceptionally(e -> PeerStatus.unreachable(m.name(), String.valueOf(e.getCause() != null ? e.getCause() : e)));
     }

@@ -156,9 +156,11 @@ public final class DeviceWatchdog implements Watchdog {
         return m;
     }
 
-    /** Records a failed activation, closes a half-opened device, and answers what activate returns. */
+    /**
+     * Records a failed activation, closes a half-opened device, and answers what activate returns. The
+     * leader retries every cycle: the same reason again is logged at DEBUG, not every loop_wait.
+     */
     private boolean fail(String why, boolean closeDevice) {
-        // the leader retries every cycle: a failure is logged when it is new, not once per loop_wait
         boolean repeated = why.equals(lastError);
         lastError = why;
         if (repeated) {

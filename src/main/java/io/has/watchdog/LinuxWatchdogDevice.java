@@ -64,6 +64,10 @@ public final class LinuxWatchdogDevice implements WatchdogDevice {
         if (fd >= 0) {
             return;
         }
+        if (!Files.exists(Path.of(path))) {
+            // most hosts have no watchdog: say so without loading jnr-ffi (about 4 MiB of generated classes)
+            throw new IOException("open " + path + ": No such file or directory (errno 2)");
+        }
         LibC c = libc();
         int f = c.open(path, O_WRONLY | O_CLOEXEC);
         if (f < 0) {

@@ -46,7 +46,8 @@ class ScriptsIT {
         assertEquals(0, has.exit(), has.output());
         // exec: the JVM replaces the launcher, so signals sent to the launcher's pid reach it
         assertTrue(has.stdout().startsWith(self + "\n"), "scripts/has must exec java:\n" + has.output());
-        assertTrue(has.stdout().contains("arg=-Xmx64m\narg=-XX:+UseSerialGC\narg=-XX:TieredStopAtLevel=1\narg=-Xss512k\n"
+        assertTrue(has.stdout().contains("arg=-Xmx64m\narg=-Xms8m\narg=-XX:+UseSerialGC\narg=-XX:TieredStopAtLevel=1\narg=-Xss512k\n"
+                + "arg=-XX:-UsePerfData\n"
                 + "arg=-jar\narg=" + jar + "\narg=/etc/has/pg1.yml\n"), has.output());
 
         Commands.Result ctl = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", jar, "JAVA",

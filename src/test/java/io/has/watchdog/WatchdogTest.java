@@ -105,4 +105,27 @@ class WatchdogTest {
         assertFalse(required.activate(30, 10)); // cannot verify the timeout: refused
         assertFalse(required.isActive());
     }
+
+    @Test
+    void aMissingDeviceIsReportedOnceNotEveryCycle() {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DeviceWatchdog.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            String none = dir.resolve("none").toString();
+            Watchdog auto = new DeviceWatchdog(WatchdogMode.AUTOMATIC, 5, new LinuxWatchdogDevice(none));
+            for (int cycle = 0; cycle < 5; cycle++) {
+                assertTrue(auto.activate(30, 10));
+            }
+            assertEquals(1, lines.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).count(),
+                    lines.list.toString());
+            assertEquals("could not activate the watchdog " + none + ": open " + none
+                    + ": No such file or directory (errno 2)", auto.status().get("last_error"));
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
 }

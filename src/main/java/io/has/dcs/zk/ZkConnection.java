@@ -1,10 +1,14 @@
 package io.has.dcs.zk;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.recipes.watch.PersistentWatcher;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +20,18 @@ import org.slf4j.LoggerFactory;
  * <p>Settings: session timeout {@code ttl}; connection timeout {@code max(1 s, retry_timeout / 2)}; no
  * Curator-level retries ({@link ZkOps} retries under its own deadline); {@link ConnectionPolicy} as the
  * error policy. The watch is one persistent recursive watch on the base path (ZooKeeper 3.6+
- * {@code addWatch}, through Curator's {@link PersistentWatcher}): the server keeps it armed after every
- * event and Curator re-adds it after a reconnect or a new session. Events chosen by {@link WakeupFilter}
- * and every connection-state change call {@code signal} on Curator's or ZooKeeper's event thread.
+ * {@code addWatch}): the server keeps it armed after every event, the ZooKeeper client re-registers it
+ * after a reconnect within the session, and it is added again on every (re)connection, which covers a new
+ * session. Events chosen by {@link WakeupFilter} and every connection-state change call {@code signal}
+ * on Curator's or ZooKeeper's event thread.
+ *
+ * <p><b>Change tracking</b> (what lets {@link ZooKeeperDcs#read} reuse its last snapshot). Every event the
+ * watch delivers bumps {@link #changes()}: any znode created, deleted or changed under the base, and
+ * every connection event of the handle (disconnected, reconnected, expired), since a persistent watch
+ * does not replay what changed while the client was away. {@link #armedSession()} is the session whose
+ * {@code addWatch} the server confirmed. The watch's events and the answers to background calls are
+ * delivered in order on ZooKeeper's one event thread, so once the answer to a request has arrived, every
+ * change the server made before handling that request has been counted.
  */
 final class ZkConnection {
 
@@ -30,12 +43,27 @@ final class ZkConnection {
     }
 
     final CuratorFramework client;
-    private final PersistentWatcher watcher;
+    private final String basePath;
+    private final String prefix;
+    private final AtomicLong changes = new AtomicLong();
+    private final Watcher watcher;
     private volatile ConnectionState lastState;
+    private volatile long armedSession;
+    private volatile boolean closed;
 
-    private ZkConnection(CuratorFramework client, PersistentWatcher watcher) {
+    private ZkConnection(CuratorFramework client, String basePath, String prefix, WakeupFilter filter,
+            Runnable signal) {
         this.client = client;
-        this.watcher = watcher;
+        this.basePath = basePath;
+        this.prefix = prefix;
+        this.watcher = event -> onEvent(event, filter, signal);
+    }
+
+    private void onEvent(WatchedEvent event, WakeupFilter filter, Runnable signal) {
+        changes.incrementAndGet(); // first: the counter must move before anyone can see the change
+        if (filter.wakes(event)) {
+            signal.run();
+        }
     }
 
     /**
@@ -60,20 +88,50 @@ final class ZkConnection {
                 .retryPolicy(new RetryNTimes(0, 0))
                 .connectionStateErrorPolicy(ConnectionPolicy.INSTANCE)
                 .build();
-        ZkConnection c = new ZkConnection(client, new PersistentWatcher(client, basePath, true));
+        ZkConnection c = new ZkConnection(client, basePath, prefix, filter, signal);
         client.getConnectionStateListenable().addListener((cf, state) -> {
             c.lastState = state;
+            c.changes.incrementAndGet();
             LOG.info("{}ZooKeeper connection {}", prefix, state);
+            if (state.isConnected()) {
+                c.arm(); // a new session has no watch; within the same session this is a no-op
+            }
             signal.run();
         });
-        c.watcher.getListenable().addListener(event -> {
-            if (filter.wakes(event)) {
-                signal.run();
-            }
-        });
         client.start();
-        c.watcher.start();
+        c.arm();
         return c;
+    }
+
+    /**
+     * Adds the persistent recursive watch (in the background); the session it was added in counts as
+     * armed once the server confirms. Safe to call again: the server and the client keep one registration.
+     */
+    void arm() {
+        if (closed) {
+            return;
+        }
+        long session = sessionId();
+        try {
+            client.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).inBackground((cf, e) -> {
+                // only if the handle that answered is still the one we asked through
+                if (e.getResultCode() == Code.OK.intValue() && session != 0 && session == sessionId()) {
+                    armedSession = session;
+                }
+            }).usingWatcher(watcher).forPath(basePath);
+        } catch (Exception e) {
+            LOG.debug("{}could not add the watch on {}: {}", prefix, basePath, e.toString());
+        }
+    }
+
+    /** Count of watch and connection events so far; any change under the base moves it. */
+    long changes() {
+        return changes.get();
+    }
+
+    /** The session whose watch the server confirmed, or 0. */
+    long armedSession() {
+        return armedSession;
     }
 
     /** Not SUSPENDED or LOST, and the ZooKeeper handle is connected. */
@@ -92,7 +150,8 @@ final class ZkConnection {
 
     /** Closes the session: the server deletes our ephemerals at once. */
     void close() {
-        watcher.close();
-        client.close();
+        closed = true;
+        changes.incrementAndGet();
+        client.close(); // the session ends, and the server drops its watches with it
     }
 }

@@ -4,6 +4,7 @@ import io.has.cluster.Cluster;
 import io.has.cluster.ClusterStatus;
 import io.has.cluster.Failover;
 import io.has.cluster.HistoryEntry;
+import io.has.cluster.Leader;
 import io.has.cluster.Member;
 import io.has.cluster.MemberData;
 import io.has.cluster.SyncState;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
@@ -43,12 +45,22 @@ import org.slf4j.LoggerFactory;
  * (leader and member); the loop re-acquires and re-publishes next cycle, as Patroni does.
  *
  * <p><b>Watches.</b> One persistent recursive watch on the base path (ZooKeeper 3.6+
- * {@code addWatch}, through Curator's {@code PersistentWatcher}). The server keeps it armed after each
- * event, so nothing needs re-arming after it fires, and Curator re-adds it after a reconnect or a new
- * session. {@link WakeupFilter} picks the events that matter; those and every connection-state change
- * call the wake-up hook on Curator's or ZooKeeper's event thread. The hook must only signal.
+ * {@code addWatch}, see {@link ZkConnection}). The server keeps it armed after each event, so nothing
+ * needs re-arming after it fires; it is added again after a reconnect or a new session.
+ * {@link WakeupFilter} picks the events that matter; those and every connection-state change call the
+ * wake-up hook on Curator's or ZooKeeper's event thread. The hook must only signal.
  *
- * <p>Calls are expected from one thread (the HA loop); the hook and state tracking are thread-safe.
+ * <p><b>Reads.</b> {@link #read} reads every key (about ten requests) only when something may have
+ * changed; otherwise it answers the previous snapshot after one request, as Patroni 3.0.2's cached
+ * cluster does. The watch sees every change under the base, so the snapshot is reused only if (1) the
+ * watch was confirmed for the current session before the full read began, (2) no watch or connection
+ * event arrived since then, and (3) one fresh read of the {@code leader} znode, answered after every
+ * earlier event was delivered (ZooKeeper delivers events and answers in order), agrees with the
+ * snapshot's leader. That request also keeps the {@code retry_timeout} bound: a member that cannot reach
+ * ZooKeeper fails the read exactly as before.
+ *
+ * <p>Calls are expected from one thread (the HA loop), except {@link #read}, which REST handlers also
+ * call; the hook and state tracking are thread-safe.
  */
 public final class ZooKeeperDcs implements Dcs {
 
@@ -74,6 +86,16 @@ public final class ZooKeeperDcs implements Dcs {
     private volatile byte[] lastMemberBytes;
     private volatile long lastMemberSession;
     private volatile ClusterStatus lastStatus;
+
+    /**
+     * The last full read and what it depends on. REST handlers read too: any thread may replace it, and
+     * each snapshot is checked against its own counter value, so the last writer winning is harmless.
+     */
+    private record Snapshot(ClusterReader.Result result, ZkConnection conn, long session, long changes) {
+    }
+
+    private volatile Snapshot snapshot;
+    private final AtomicLong fullReads = new AtomicLong();
 
     /**
      * Creates an unconnected instance; {@link #start} connects.
@@ -215,7 +237,22 @@ public final class ZooKeeperDcs implements Dcs {
 
     @Override
     public Cluster read() throws DcsException {
-        ClusterReader.Result r = reader.read(critical());
+        Deadline d = critical();
+        ClusterReader.Result r = unchangedSnapshot(d);
+        if (r == null) {
+            ZkConnection c = conn;
+            long session = c == null ? 0 : c.armedSession();
+            long changes = c == null ? 0 : c.changes();
+            if (c != null && session != c.sessionId()) {
+                c.arm(); // not confirmed for this session (yet): ask again, the next read may reuse
+            }
+            snapshot = null;
+            r = reader.read(d);
+            fullReads.incrementAndGet();
+            if (c != null && session != 0 && session == c.sessionId()) {
+                snapshot = new Snapshot(r, c, session, changes);
+            }
+        }
         Cluster cluster = r.cluster();
         if (r.statusKey() != null) {
             lastStatus = r.statusKey();
@@ -227,6 +264,45 @@ public final class ZooKeeperDcs implements Dcs {
             lastMemberSession = 0;
         }
         return cluster;
+    }
+
+    /** The previous full read if nothing under the base can have changed since, else null. */
+    private ClusterReader.Result unchangedSnapshot(Deadline d) throws DcsException {
+        Snapshot s = snapshot;
+        if (s == null || !unchanged(s)) {
+            return null;
+        }
+        // One round trip: its answer comes after every event the server sent before it, and it proves
+        // the connection works within retry_timeout, as a full read would.
+        CuratorEvent e = ops.getData(paths.leader(), d);
+        Code rc = ZkOps.code(e);
+        if (rc != Code.OK && rc != Code.NONODE) {
+            throw ops.unexpected(e);
+        }
+        if (!unchanged(s)) {
+            return null;
+        }
+        Leader cached = s.result().cluster().leader();
+        boolean same = rc == Code.NONODE ? cached == null
+                : cached != null && cached.session() == e.getStat().getEphemeralOwner()
+                        && cached.version() == e.getStat().getVersion();
+        if (!same) {
+            // cannot happen while the watch works; read everything rather than trust the snapshot
+            LOG.warn("{}leader key changed without a watch event; reading the whole cluster", prefix);
+            return null;
+        }
+        return s.result();
+    }
+
+    private boolean unchanged(Snapshot s) {
+        ZkConnection c = conn;
+        return c == s.conn() && !closed && c.changes() == s.changes() && c.armedSession() == s.session()
+                && c.sessionId() == s.session();
+    }
+
+    /** For tests: how many times every key was read. */
+    long fullReads() {
+        return fullReads.get();
     }
 
     // ---------------------------------------------------------------------------------------------

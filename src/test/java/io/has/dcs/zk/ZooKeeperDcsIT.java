@@ -476,4 +476,104 @@ class ZooKeeperDcsIT {
         await().atMost(5, SECONDS).until(() -> b.read().isUnlocked() && b.read().members().isEmpty());
         assertThrows(DcsException.class, a::read);
     }
+
+    // ---------------------------------------------------------------------------------------------
+    // Reads that reuse the previous snapshot
+
+    /** Reads until one is answered from the previous snapshot (the watch is confirmed in the background). */
+    private static void awaitReuse(ZooKeeperDcs dcs) {
+        await().atMost(10, SECONDS).until(() -> {
+            long before = dcs.fullReads();
+            dcs.read();
+            return dcs.fullReads() == before;
+        });
+    }
+
+    private void setMember(String name, MemberData d) throws Exception {
+        raw.setData().forPath(base + "/members/" + name,
+                io.has.cluster.json.ClusterCodec.encodeMember(d).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unchangedClusterIsAnsweredFromTheSnapshotAndEveryChangeIsSeenAtOnce() throws Exception {
+        ZooKeeperDcs a = member("a");
+        ZooKeeperDcs b = member("b");
+        assertTrue(a.attemptToAcquireLeader());
+        a.touchMember(data("running", Role.PRIMARY, 100));
+        b.touchMember(data("running", Role.REPLICA, 100));
+        awaitReuse(a);
+        long full = a.fullReads();
+        Cluster idle = a.read();
+        assertEquals(full, a.fullReads(), "nothing changed: one request, no full read");
+        assertEquals(100L, idle.member("b").orElseThrow().data().xlogLocation());
+
+        // another client's write is visible in the very next read (the watch event precedes the answer)
+        setMember("b", data("running", Role.REPLICA, 200));
+        assertEquals(200L, a.read().member("b").orElseThrow().data().xlogLocation());
+        assertEquals(full + 1, a.fullReads());
+
+        // a new key, a deleted member, the leader key released and taken by someone else
+        raw.create().forPath(base + "/failover", "{\"leader\": \"a\", \"member\": \"b\"}".getBytes(StandardCharsets.UTF_8));
+        assertEquals("b", a.read().failover().candidate());
+        b.close();
+        await().atMost(10, SECONDS).until(() -> stat("members/b") == null);
+        assertTrue(a.read().member("b").isEmpty());
+        a.releaseLeader();
+        ZooKeeperDcs c = member("c");
+        assertTrue(c.attemptToAcquireLeader());
+        assertEquals("c", a.read().leader().name());
+
+        // and quiet again: reused
+        awaitReuse(a);
+    }
+
+    @Test
+    void ownWritesAreReadBack() throws Exception {
+        ZooKeeperDcs a = member("a");
+        a.touchMember(data("running", Role.PRIMARY, 100));
+        awaitReuse(a);
+        a.touchMember(data("running", Role.PRIMARY, 300));
+        assertEquals(300L, a.read().member("a").orElseThrow().data().xlogLocation());
+        a.writeStatus(new ClusterStatus(300, Map.of()));
+        assertEquals(new ClusterStatus(300, Map.of()), a.read().status());
+    }
+
+    @Test
+    void connectionLossDropsTheSnapshot() throws Exception {
+        ZooKeeperDcs a = member("a");
+        ZooKeeperDcs b = member("b");
+        b.touchMember(data("running", Role.REPLICA, 100));
+        awaitReuse(a);
+        long full = a.fullReads();
+
+        server.stop();
+        assertThrows(DcsException.class, a::read);
+        server.restart();
+        await().atMost(30, SECONDS).ignoreExceptions().until(() -> a.read() != null);
+        assertTrue(a.fullReads() > full, "the first read after a disconnection reads every key");
+        await().atMost(30, SECONDS).ignoreExceptions().until(() -> raw.checkExists().forPath(base) != null);
+        awaitReuse(a);
+        setMember("b", data("running", Role.REPLICA, 400));
+        assertEquals(400L, a.read().member("b").orElseThrow().data().xlogLocation());
+    }
+
+    @Test
+    void newSessionRearmsTheWatchBeforeTheSnapshotIsTrustedAgain() throws Exception {
+        ZooKeeperDcs a = member("a");
+        ZooKeeperDcs b = member("b");
+        b.touchMember(data("running", Role.REPLICA, 100));
+        awaitReuse(a);
+        long before = a.sessionId();
+
+        expireSession(a.curator());
+        // written while a's session is being replaced, before its new watch exists
+        setMember("b", data("running", Role.REPLICA, 500));
+        await().atMost(30, SECONDS).ignoreExceptions()
+                .until(() -> a.sessionId() != 0 && a.sessionId() != before
+                        && a.read().member("b").orElseThrow().data().xlogLocation() == 500L);
+
+        awaitReuse(a); // the watch of the new session is confirmed
+        setMember("b", data("running", Role.REPLICA, 600));
+        assertEquals(600L, a.read().member("b").orElseThrow().data().xlogLocation());
+    }
 }
