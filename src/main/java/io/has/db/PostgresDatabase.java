@@ -392,6 +392,7 @@ public class PostgresDatabase implements LocalDatabase {
             if (!cd.cleanShutdown() && !recovery.isEmpty()) {
                 log.info("{} running crash recovery before rewind (cluster state: {})", who, cd.clusterState());
                 dialect.prepareForCrashRecovery(files, data);
+                control.awaitCrashedPostmasterReaped(); // the single-user server checks the lock file too
                 control.runOk("crash recovery", recovery, REWIND_TIMEOUT, Map.of());
                 control.forgetControlData();
             }

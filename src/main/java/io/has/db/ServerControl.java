@@ -45,6 +45,9 @@ final class ServerControl {
         this.watch = watch;
     }
 
+    /** The last postmaster seen alive (0: none yet). */
+    private volatile long lastPostmasterPid;
+
     /**
      * True when the lock file names a live server process (an exited one that is not reaped yet is
      * not alive). Points the postmaster watch at it, so every start — by HAS or by hand — is watched
@@ -52,7 +55,10 @@ final class ServerControl {
      */
     boolean postmasterAlive() {
         Optional<ProcessHandle> pm = postmaster();
-        pm.ifPresent(watch::watch);
+        pm.ifPresent(h -> {
+            lastPostmasterPid = h.pid();
+            watch.watch(h);
+        });
         return pm.isPresent();
     }
 
@@ -131,8 +137,13 @@ final class ServerControl {
      * init to reap it. Immediate under systemd; where PID 1 reaps orphans lazily (this project's test
      * containers: one to two seconds), the start waits that long.
      */
-    private void awaitCrashedPostmasterReaped() throws DbException {
+    void awaitCrashedPostmasterReaped() throws DbException {
+        // the lock file's pid, else the last postmaster seen alive: a re-clone removed the lock file, but
+        // the socket's lock file outside the data directory still names the zombie
         OptionalLong pid = dialect.postmasterPid(paths.dataDir());
+        if (pid.isEmpty() || !PostmasterWatch.isZombie(pid.getAsLong())) {
+            pid = lastPostmasterPid > 0 ? OptionalLong.of(lastPostmasterPid) : OptionalLong.empty();
+        }
         if (pid.isEmpty() || !PostmasterWatch.isZombie(pid.getAsLong())) {
             return;
         }
