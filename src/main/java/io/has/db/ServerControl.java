@@ -45,7 +45,7 @@ final class ServerControl {
         this.watch = watch;
     }
 
-    /** The last postmaster seen alive (0: none yet). */
+    /** The last postmaster seen alive, until stopped through pg_ctl (0: none). */
     private volatile long lastPostmasterPid;
 
     /**
@@ -199,6 +199,9 @@ final class ServerControl {
         forgetControlData();
         if (!r.ok() && postmasterAlive()) {
             throw new DbException("stop failed: " + r.describe());
+        }
+        if (r.ok()) {
+            lastPostmasterPid = 0; // a stopped postmaster removed its lock files: no need to wait for its reaping
         }
     }
 
