@@ -106,7 +106,7 @@ public class PostgresDatabase implements LocalDatabase {
                 ServerConfigurator.Role role = configurator.role();
                 HostPort upstream = role != null && role.standby() && role.upstream() != null
                         ? role.upstream().address() : null;
-                return StandbyTimeline.settle(prober.probe(upstream), dialect.walDirectory(data));
+                return StandbyTimeline.settle(prober.probe(upstream), () -> dialect.walDirectory(data));
             }
             prober.close();
             ControlData cd = control.controlData();

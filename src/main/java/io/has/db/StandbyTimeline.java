@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * The exact timeline of a running standby whose WAL receiver is not streaming. The probe then reads
@@ -22,12 +23,13 @@ final class StandbyTimeline {
     /**
      * {@code s} with its timeline made exact when it is a standby that is not streaming (the timeline of
      * a streaming standby is its WAL receiver's); marked not exact when the WAL directory cannot be read.
+     * The directory is looked up only then: a primary's or a streaming standby's probe costs no file I/O.
      */
-    static LocalState settle(LocalState s, Path walDir) {
+    static LocalState settle(LocalState s, Supplier<Path> walDir) {
         if (!s.isRunningReplica() || s.streaming()) {
             return s;
         }
-        Integer files = highestSegmentTimeline(walDir);
+        Integer files = highestSegmentTimeline(walDir.get());
         Integer tl = files == null ? s.timeline() : s.timeline() == null ? files : Math.max(files, s.timeline());
         return new LocalState(s.state(), s.dataDirEmpty(), s.systemId(), s.inRecovery(), s.wasPrimary(),
                 s.walPosition(), s.receivedLsn(), s.replayedLsn(), s.replayedTimestamp(), tl, s.serverVersion(),

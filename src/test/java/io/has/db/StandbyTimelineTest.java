@@ -36,7 +36,7 @@ class StandbyTimelineTest {
     void aStandbyThatSwitchedTimelinesSinceItsLastRestartpointReportsTheNewOne() throws IOException {
         // switched to timeline 2 and lost its upstream before any probe saw it streaming: the restartpoint says 1
         files("000000010000000000000004", "000000020000000000000004", "000000020000000000000005", "00000002.history");
-        LocalState s = StandbyTimeline.settle(standby(1, false), wal);
+        LocalState s = StandbyTimeline.settle(standby(1, false), () -> wal);
         assertEquals(2, s.timeline());
         assertTrue(s.timelineExact());
     }
@@ -46,28 +46,28 @@ class StandbyTimelineTest {
         // diverged: it fetched the leader's history file but never wrote a segment of timeline 2
         files("000000010000000000000004", "000000010000000000000005", "00000002.history",
                 "000000010000000000000003.partial");
-        LocalState s = StandbyTimeline.settle(standby(1, false), wal);
+        LocalState s = StandbyTimeline.settle(standby(1, false), () -> wal);
         assertEquals(1, s.timeline());
         assertTrue(s.timelineExact());
     }
 
     @Test
     void anUnreadableWalDirectoryLeavesTheRestartpointTimelineNotExact() {
-        LocalState s = StandbyTimeline.settle(standby(1, false), wal.resolve("missing"));
+        LocalState s = StandbyTimeline.settle(standby(1, false), () -> wal.resolve("missing"));
         assertEquals(1, s.timeline());
         assertFalse(s.timelineExact());
-        assertFalse(StandbyTimeline.settle(standby(1, false), null).timelineExact());
+        assertFalse(StandbyTimeline.settle(standby(1, false), () -> null).timelineExact());
     }
 
     @Test
     void aStreamingStandbyAndAPrimaryAreReportedAsTheyAre() throws IOException {
         files("000000030000000000000004");
         LocalState streaming = standby(2, true);
-        assertSame(streaming, StandbyTimeline.settle(streaming, wal));
+        assertSame(streaming, StandbyTimeline.settle(streaming, () -> wal));
         assertTrue(streaming.timelineExact());
         LocalState primary = new LocalState(PgState.RUNNING, false, "1", false, false, 100L, null, null, null, 5,
                 150000, "s1", List.of(), null, false, null);
-        assertSame(primary, StandbyTimeline.settle(primary, wal));
+        assertSame(primary, StandbyTimeline.settle(primary, () -> wal));
     }
 
     @Test
