@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings: session timeout {@code ttl}; connection timeout {@code max(1 s, retry_timeout / 2)}; no
  * Curator-level retries ({@link ZkOps} retries under its own deadline); {@link ConnectionPolicy} as the
- * error policy. The watch is one persistent recursive watch on the base path (ZooKeeper 3.6+
- * {@code addWatch}): the server keeps it armed after every event, the ZooKeeper client re-registers it
- * after a reconnect within the session, and it is added again on every (re)connection, which covers a new
- * session. Events chosen by {@link WakeupFilter} and every connection-state change call {@code signal}
+ * error policy; {@link ZkClientSettings} (no TLS stack unless asked for). The watch is one persistent
+ * recursive watch on the base path (ZooKeeper 3.6+ {@code addWatch}): the server keeps it armed after
+ * every event, the ZooKeeper client re-registers it after a reconnect within the session, and it is added
+ * again on every (re)connection, which covers a new session. Events chosen by {@link WakeupFilter} and every connection-state change call {@code signal}
  * on Curator's or ZooKeeper's event thread.
  *
  * <p><b>Change tracking</b> (what lets {@link ZooKeeperDcs#read} reuse its last snapshot). Every event the
@@ -87,6 +87,7 @@ final class ZkConnection {
                 .connectionTimeoutMs(Math.max(1000, retryTimeout * 500))
                 .retryPolicy(new RetryNTimes(0, 0))
                 .connectionStateErrorPolicy(ConnectionPolicy.INSTANCE)
+                .zkClientConfig(ZkClientSettings.fromSystemProperties())
                 .build();
         ZkConnection c = new ZkConnection(client, basePath, prefix, filter, signal);
         client.getConnectionStateListenable().addListener((cf, state) -> {
