@@ -1,5 +1,6 @@
 package io.has.db;
 
+import io.has.util.Libc;
 import io.has.util.Threads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -143,7 +143,7 @@ final class PostmasterWatch implements AutoCloseable {
     /** Binds libc, makes the eventfd and checks that pidfd_open works; false (logged once) if not. */
     private boolean start() {
         try {
-            lib = LibraryLoader.create(PidfdLibC.class).load("c");
+            lib = Libc.bind(PidfdLibC.class);
         } catch (RuntimeException | LinkageError e) {
             return giveUp("libc cannot be bound: " + e);
         }

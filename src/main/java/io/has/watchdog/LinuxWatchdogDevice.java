@@ -1,11 +1,11 @@
 package io.has.watchdog;
 
+import io.has.util.Libc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -37,7 +37,7 @@ public final class LinuxWatchdogDevice implements WatchdogDevice {
     public LinuxWatchdogDevice(String path) {
         this.path = path;
         try {
-            libc(); // bind at start-up: jnr-ffi generates the binding (30-60 ms), on the first promotion otherwise
+            libc(); // bind at start-up: binding costs 30-60 ms, better not on the first promotion
         } catch (RuntimeException | LinkageError e) {
             // open() binds again and reports the failure, where the watchdog mode decides what it means
         }
@@ -47,7 +47,7 @@ public final class LinuxWatchdogDevice implements WatchdogDevice {
         if (libc == null) {
             synchronized (LinuxWatchdogDevice.class) {
                 if (libc == null) {
-                    libc = LibraryLoader.create(LibC.class).load("c");
+                    libc = Libc.bind(LibC.class);
                 }
             }
         }
