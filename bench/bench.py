@@ -38,14 +38,20 @@ PROFILES = {
     'default': {'ttl': 30, 'loop_wait': 10, 'retry_timeout': 10},
     'fast': {'ttl': 10, 'loop_wait': 2, 'retry_timeout': 3},
 }
-# the shipped defaults (scripts/has, sysconfig/vastbase-has; dependencies.md §5)
-HAS_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData']
+# the shipped defaults (scripts/has, sysconfig/vastbase-has; dependencies.md §5); the class-data sharing
+# archive beside the jar is added as the launcher adds it (cds_opts)
+HAS_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-Xmn3m', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=25',
+                 '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData']
+HASCTL_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k',
+                    '-XX:-UsePerfData']
 SYSTEMS = ('has', 'patroni')
 NAMES = ('has', 'Patroni')
 RUN_AS = 'postgres'
 MEMBERS = ('pg1', 'pg2', 'pg3')
 PASSWORD = 'secret'
 ZK_CLASSPATH = '/etc/zookeeper/conf:/usr/share/java/zookeeper.jar'
+# ZooKeeper's log line when a session times out (log4j ISO8601 layout of Debian's log4j.properties)
+ZK_EXPIRY = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}) .*Expiring session (0x[0-9a-f]+)')
 PG_BIN = '/usr/lib/postgresql/15/bin'
 CLK_TCK = os.sysconf('SC_CLK_TCK')
 WALL_OFFSET = time.time() - time.monotonic()
@@ -60,6 +66,7 @@ FULL_RUNS = {'bootstrap': 3, 'rest': 3, 'switchover': 10, 'crash': 3, 'crash0': 
 now = time.monotonic
 T_START = now()
 BASELINE = 0.7   # seconds of writes before a fault
+SETTLE = 90      # seconds every daemon has run before the idle footprint window opens (at most the window)
 AFTER = 0.7      # seconds of writes after recovery, before the writers stop
 
 
@@ -139,6 +146,18 @@ def procs_under(path):
         if (c == path or c.startswith(path + '/') or (path + '/') in proc_cmdline(pid)) and pid_alive(pid):
             found.append(pid)
     return found
+
+
+def process_age(pid):
+    """Seconds since the process started (its start time in /proc/PID/stat, in clock ticks after boot)."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            start = int(f.read().rsplit(')', 1)[1].split()[19])
+        with open('/proc/uptime') as f:
+            up = float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return up - start / CLK_TCK
 
 
 def cpu_seconds(pid):
@@ -288,11 +307,26 @@ def find_jar():
     target = os.path.join(REPO, 'target')
     jars = sorted((os.path.join(target, f) for f in os.listdir(target)
                    if re.match(r'has-.*\.jar$', f)), key=os.path.getmtime) if os.path.isdir(target) else []
-    if not jars:
-        say('building the jar (mvn -q -B -o package -DskipTests)')
-        subprocess.check_call(['mvn', '-q', '-B', '-o', 'package', '-DskipTests'], cwd=REPO)
+    newest_source = max((os.path.getmtime(os.path.join(d, f)) for top in ('src/main', 'sql')
+                         for d, _, fs in os.walk(os.path.join(REPO, top)) for f in fs), default=0)
+    if not jars or os.path.getmtime(jars[-1]) < newest_source:
+        # clean: a resource deleted from src/main would otherwise stay in target/classes and in the jar
+        say('building the jar (mvn -q -B -o clean package -DskipTests -Dhas.rpm.skip=true)')
+        subprocess.check_call(['mvn', '-q', '-B', '-o', 'clean', 'package', '-DskipTests', '-Dhas.rpm.skip=true'],
+                              cwd=REPO)
         return find_jar()
-    return jars[-1]
+    jar = jars[-1]
+    if not cds_opts(jar):
+        subprocess.call([os.path.join(REPO, 'scripts', 'cds-archive'), jar])
+    return jar
+
+
+def cds_opts(jar):
+    """The class-data sharing option scripts/has adds: the archive beside the jar, when newer than it."""
+    jsa = re.sub(r'\.jar$', '.jsa', jar)
+    if os.path.isfile(jsa) and os.path.getmtime(jsa) > os.path.getmtime(jar):
+        return ['-XX:SharedArchiveFile=' + jsa]
+    return []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +350,7 @@ class ZooKeeper:
                     % (os.path.join(self.dir, 'data'), self.port))
         logf = open(self.log, 'ab')
         self.proc = subprocess.Popen(
-            ['java', '-Xmx128m', '-XX:+UseSerialGC', '-cp', ZK_CLASSPATH,
+            ['java', '-Xmx128m', '-XX:+UseSerialGC', '-Dzookeeper.root.logger=INFO,CONSOLE', '-cp', ZK_CLASSPATH,
              'org.apache.zookeeper.server.quorum.QuorumPeerMain', cfg],
             cwd=self.dir, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         logf.close()
@@ -340,6 +374,29 @@ class ZooKeeper:
     @property
     def connect(self):
         return '127.0.0.1:%d' % self.port
+
+    def log_size(self):
+        try:
+            return os.path.getsize(self.log)
+        except OSError:
+            return 0
+
+    def expiry_after(self, offset, t0):
+        """(monotonic time, session id) of the first session ZooKeeper expired after t0, from its log."""
+        try:
+            with open(self.log, 'rb') as f:
+                f.seek(offset)
+                text = f.read().decode('utf-8', 'replace')
+        except OSError:
+            return None, None
+        for line in text.splitlines():
+            mt = ZK_EXPIRY.match(line)
+            if not mt:
+                continue
+            ts = time.mktime(time.strptime(mt.group(1), '%Y-%m-%d %H:%M:%S')) + int(mt.group(2)) / 1000
+            if ts >= wall(t0):
+                return ts - WALL_OFFSET, mt.group(3)
+        return None, None
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -431,7 +488,7 @@ class Cluster:
     # --- processes
     def command(self, m):
         if self.system == 'has':
-            return ['java'] + HAS_JAVA_OPTS + ['-jar', self.bench.jar, m.cfg]
+            return ['java'] + HAS_JAVA_OPTS + cds_opts(self.bench.jar) + ['-jar', self.bench.jar, m.cfg]
         return [shutil.which('patroni'), m.cfg]
 
     def start(self, name):
@@ -772,12 +829,23 @@ class Writers:
             return None
         return max(zip(seq, seq[1:]), key=lambda ab: ab[1] - ab[0])
 
+    def handover_bounds(self, old_port, new_port, t_from, t_to):
+        """(last probe ack through old_port, first through new_port after it) within [t_from, t_to]: the
+        write gap of a planned switchover, which a scheduling hiccup of the probe elsewhere in the window
+        (the CLI's JVM starting on a 2-core machine) cannot stand in for."""
+        acks = [(a[1], a[3]) for a in self.probe.acks if a[1] <= t_to]
+        firsts = [t for t, port in acks if port == new_port and t > t_from]
+        if not firsts:
+            return None
+        lasts = [t for t, port in acks if port == old_port and t < firsts[0]]
+        return (lasts[-1], firsts[0]) if lasts else None
+
     def gap(self, t_from, t_to):
         b = self.gap_bounds(t_from, t_to)
         return None if b is None else b[1] - b[0]
 
-    def gap_events(self, t_from, t_to):
-        b = self.gap_bounds(t_from, t_to)
+    def gap_events(self, t_from, t_to, bounds=None):
+        b = bounds or self.gap_bounds(t_from, t_to)
         if b is None:
             return []
         return [(b[0], 'probe: last write acknowledged before the gap'),
@@ -1011,8 +1079,8 @@ class Bench:
         time.sleep(BASELINE)
         cfg = c.members[leader].cfg
         if c.system == 'has':
-            cmd = ['java'] + HAS_JAVA_OPTS + ['-cp', self.jar, 'io.has.ctl.HasCtl', '-c', cfg,
-                                              'switchover', '--candidate', candidate, '--force']
+            cmd = ['java'] + HASCTL_JAVA_OPTS + cds_opts(self.jar) + ['-cp', self.jar, 'io.has.ctl.HasCtl', '-c', cfg,
+                                                                     'switchover', '--candidate', candidate, '--force']
         else:
             cmd = [shutil.which('patronictl'), '-c', cfg, 'switchover', '--candidate', candidate, '--force']
         t0 = now()
@@ -1036,13 +1104,16 @@ class Bench:
         events = [(t0, 'switchover command started (candidate %s)' % candidate), (t_ret, 'command returned rc=%s' % rc)]
         if t_ready:
             events.append((t_ready, '%s primary, 2 replicas streaming' % candidate))
-        self.record(scenario='switchover', system=c.system, run=run, ok=ok, gap=ws.gap(t0, t_end), cmd_return=dt,
+        handover = ws.handover_bounds(c.members[leader].pg, c.members[candidate].pg, t0, t_end)
+        gap = handover[1] - handover[0] if handover else ws.gap(t0, t_end)
+        self.record(scenario='switchover', system=c.system, run=run, ok=ok, gap=gap, cmd_return=dt,
+                    largest_gap=ws.gap(t0, t_end), gap_from='handover' if handover else 'largest gap',
                     rc=rc, ready=(t_ready - t0) if t_ready else None, old_leader=leader, candidate=candidate,
                     new_leader=new_leader, lost=lost, acked=acked, errors=[w.errors for w in ws.all],
                     rewritten=c.rewritten(rid, [n for n in MEMBERS if n not in (leader, candidate)]),
                     ctl_output=out[-2000:],
                     timeline=timeline(c, offsets, t0 - 0.5, (t_ready or t_end) + 0.5,
-                                      events + ws.gap_events(t0, t_end)))
+                                      events + ws.gap_events(t0, t_end, handover)))
 
     def scenario_crash(self, c, run, name):
         r = self.ready(c, name, run)
@@ -1109,6 +1180,7 @@ class Bench:
             ws.stop()
             self.record(scenario=name, system=c.system, run=run, ok=False, error='no daemon/postmaster pid')
             return
+        zk_offset = self.zk.log_size()
         t0 = now()
         signal_pid(dp, signal.SIGKILL)
         signal_pid(pm, signal.SIGKILL)
@@ -1126,6 +1198,7 @@ class Bench:
         if t_ack:
             port = ws.port_after(t0)
             new_leader = next((n for n, m in c.members.items() if m.pg == port), None)
+        t_expired, session = self.zk.expiry_after(zk_offset, t0) if t_ack else (None, None)
         # restart the killed member even when nobody took over (it may be the only one left with data)
         t_restart = now()
         c.start(leader)
@@ -1145,6 +1218,8 @@ class Bench:
         final_leader, _ = c.state()
         lost, acked = ws.lost(final_leader) if final_leader else (None, None)
         events = [(t0, 'kill -9 daemon and postmaster of %s' % leader)]
+        if t_expired:
+            events.append((t_expired, 'ZooKeeper expired session %s (log)' % session))
         if t_ack:
             events.append((t_ack, 'probe: first write acknowledged after the kill (new leader %s)' % new_leader))
         else:
@@ -1154,19 +1229,29 @@ class Bench:
             events.append((t_stream, '%s streaming again' % leader))
         self.record(scenario=name, system=c.system, run=run, ok=t_stream is not None, gap=ws.gap(t0, t_end),
                     resume=(t_ack - t0) if t_ack else None, rejoin=(t_stream - t_restart) if t_stream else None,
+                    expiry=(t_expired - t0) if t_expired else None,
+                    after_expiry=(t_ack - t_expired) if t_expired and t_ack else None,
                     old_leader=leader, new_leader=new_leader, sync_standby=sync_standby or None, lost=lost,
                     acked=acked, errors=[w.errors for w in ws.all], ttl=ttl,
                     rewritten=c.rewritten(rid, [n for n in MEMBERS if n != leader]),
                     timeline=timeline(c, offsets, t0 - 0.5, (t_stream or t_end) + 0.5, events, limit=60))
 
     def footprint(self, clusters, seconds):
-        say('footprint: %d s idle' % seconds)
         pids = {}
         for c in clusters:
             for n in MEMBERS:
                 p = c.daemon_pid(n)
                 if p:
                     pids[(c, n)] = p
+        # idle means settled: a daemon restarted by the last scenario is still starting up (a JVM is still
+        # compiling its hot code then), so the window opens once every daemon has run for SETTLE seconds
+        settle = min(SETTLE, seconds)
+        youngest = min((process_age(p) for p in pids.values() if pid_alive(p)), default=settle)
+        if youngest < settle:
+            say('footprint: waiting %.0f s until every daemon has run %d s' % (settle - youngest, settle))
+            time.sleep(settle - youngest)
+        say('footprint: %d s idle' % seconds)
+        ages = {k: round(process_age(p)) for k, p in pids.items() if pid_alive(p)}
         t0 = now()
         cpu0 = {k: cpu_seconds(p) for k, p in pids.items() if pid_alive(p)}
         peak = {k: 0 for k in pids}
@@ -1187,6 +1272,7 @@ class Bench:
                     continue
                 rss, pss = memory_kib(pids[k])
                 members[n] = {'cpu_s_per_min': (cpu_seconds(pids[k]) - cpu0[k]) / dt * 60, 'rss_mib': rss / 1024,
+                              'age_at_start_s': ages.get(k),
                               'pss_mib': (pss or 0) / 1024, 'rss_peak_mib': peak[k] / 1024}
             if members:
                 self.record(scenario='footprint', system=c.system, run=0, seconds=round(dt, 1), members=members,
@@ -1321,7 +1407,6 @@ def spread(xs, unit):
 
 
 def build_rows(runs, profile, smoke):
-    ttl = PROFILES[profile]['ttl']
     rows = []
 
     def row(label, scenario, key, unit, agg=median, target=None, attempts=True):
@@ -1355,10 +1440,11 @@ def build_rows(runs, profile, smoke):
         return need(ok, '≤ 0.3× and ≤ 5 s', 'target ≤ 0.3× and ≤ 5 s; measured %.2f×, %.1f s' % (r, hv))
 
     def loss_target(hv, pv, r, h, p):
+        # the issue's "≤ ZooKeeper session expiry + 0.5 s" is the next row but one, measured from
+        # ZooKeeper's log; here the "i.e. ≤ 1.0× with a smaller spread"
         if not h:
             return 'not measured'
-        worst = max(h)
-        ok = worst <= ttl + 0.5 and (r is None or r <= 1.0)
+        ok = r is None or r <= 1.0
         extra = ''
         if len(h) > 1 and len(p) > 1:
             sh, sp = max(h) - min(h), max(p) - min(p)
@@ -1366,9 +1452,8 @@ def build_rows(runs, profile, smoke):
             extra = ', spread %.2f vs %.2f s' % (sh, sp)
         else:
             extra = '; spread not compared with one run'
-        return need(ok, 'max %.2f s ≤ ttl + 0.5 = %.1f s, ≤ 1.0×%s' % (worst, ttl + 0.5, extra),
-                    'target max ≤ %.1f s and ≤ 1.0× with a smaller spread; max %.2f s, %s%s'
-                    % (ttl + 0.5, worst, 'ratio %.2f×' % r if r else 'no ratio', extra))
+        return need(ok, '≤ 1.0×%s' % extra,
+                    'target ≤ 1.0× with a smaller spread; %s%s' % ('ratio %.2f×' % r if r else 'no ratio', extra))
 
     def abs_max(limit, what):
         return lambda hv, pv, r, h, p: need(None if not h else max(h) <= limit, '%s ≤ %s' % (what, limit),
@@ -1392,6 +1477,10 @@ def build_rows(runs, profile, smoke):
     rows.append({'section': 'Node loss (kill -9 of the leader\'s daemon and postmaster; async replication)'})
     row('write gap', 'nodeloss', 'gap', 's', target=loss_target)
     row('write gap, max', 'nodeloss', 'gap', 's', agg=max)
+    row('ZooKeeper expired the session after (from its log)', 'nodeloss', 'expiry', 's')
+    row('writes resume after the session expired', 'nodeloss', 'after_expiry', 's',
+        target=abs_max(0.5, 'max (s)'))
+    row('writes resume after the session expired, max', 'nodeloss', 'after_expiry', 's', agg=max)
     row('killed node streaming again after its restart', 'nodeloss', 'rejoin', 's')
     row('acknowledged writes lost (sum over runs)', 'nodeloss', 'lost', '', agg=sum)
     row('surviving replicas whose data directory was rewritten (rewind / re-clone; sum over runs)', 'nodeloss',

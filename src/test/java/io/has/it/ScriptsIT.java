@@ -38,7 +38,7 @@ class ScriptsIT {
         Files.writeString(fakeJava, "#!/bin/sh\necho \"ppid=$PPID\"\nfor a in \"$@\"; do echo \"arg=$a\"; done\n");
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         String jar = ClusterHarness.requiredProperty("has.jar");
-        Map<String, String> env = Map.of("HAS_JAR", jar, "JAVA", fakeJava.toString());
+        Map<String, String> env = Map.of("HAS_JAR", jar, "JAVA", fakeJava.toString(), "HAS_CDS", "off");
         String self = "ppid=" + ProcessHandle.current().pid();
 
         Commands.Result has = Commands.run(Duration.ofSeconds(30), env,
@@ -46,16 +46,26 @@ class ScriptsIT {
         assertEquals(0, has.exit(), has.output());
         // exec: the JVM replaces the launcher, so signals sent to the launcher's pid reach it
         assertTrue(has.stdout().startsWith(self + "\n"), "scripts/has must exec java:\n" + has.output());
-        assertTrue(has.stdout().contains("arg=-Xmx64m\narg=-Xms8m\narg=-XX:+UseSerialGC\narg=-XX:TieredStopAtLevel=1\narg=-Xss512k\n"
+        assertTrue(has.stdout().contains("arg=-Xmx64m\narg=-Xms8m\narg=-Xmn3m\narg=-XX:MinHeapFreeRatio=10\n"
+                + "arg=-XX:MaxHeapFreeRatio=25\narg=-XX:+UseSerialGC\narg=-XX:TieredStopAtLevel=1\narg=-Xss512k\n"
                 + "arg=-XX:-UsePerfData\n"
                 + "arg=-jar\narg=" + jar + "\narg=/etc/has/pg1.yml\n"), has.output());
+
+        // mvn package wrote the class-data sharing archive beside the jar: the launcher passes it on
+        Path archive = Path.of(jar.replaceFirst("\\.jar$", ".jsa"));
+        assertTrue(Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(Path.of(jar))) > 0,
+                "mvn package must write " + archive + " after the jar");
+        Commands.Result cds = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", jar, "JAVA",
+                fakeJava.toString()), List.of(basedir().resolve("scripts/has").toString(), "/etc/has/pg1.yml"));
+        assertTrue(cds.stdout().contains("arg=-XX:SharedArchiveFile=" + archive + "\narg=-jar\n"), cds.output());
 
         Commands.Result ctl = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", jar, "JAVA",
                 fakeJava.toString(), "JAVA_OPTS", "-Xmx32m"), List.of(basedir().resolve("scripts/hasctl").toString(),
                 "-c", "pg1.yml", "list"));
         assertEquals(0, ctl.exit(), ctl.output());
         assertTrue(ctl.stdout().startsWith(self + "\n"), "scripts/hasctl must exec java:\n" + ctl.output());
-        assertTrue(ctl.stdout().contains("arg=-Xmx32m\narg=-cp\narg=" + jar + "\narg=io.has.ctl.HasCtl\n"
+        assertTrue(ctl.stdout().contains("arg=-Xmx32m\narg=-XX:SharedArchiveFile=" + archive + "\narg=-cp\narg=" + jar
+                + "\narg=io.has.ctl.HasCtl\n"
                 + "arg=-c\narg=pg1.yml\narg=list\n"), ctl.output());
 
         Commands.Result missing = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", "/nonexistent/has.jar"),

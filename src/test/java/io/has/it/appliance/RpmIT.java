@@ -49,7 +49,8 @@ class RpmIT {
         Files.copy(Host.jar(), build2.resolve("has-" + version + ".jar"));
         // release 2 ships a changed default sysconfig, so rpm must keep the operator's edit and write .rpmnew
         Path base2 = tmp.resolve("base2");
-        Host.must("mkdir -p " + base2 + " && cp -r " + Host.basedir() + "/{rpm,systemd,sysconfig,sql} " + base2
+        Host.must("mkdir -p " + base2 + "/src/main && cp -r " + Host.basedir() + "/{rpm,systemd,sysconfig,sql,scripts} "
+                + base2 + " && cp -r " + Host.basedir() + "/src/main/cds " + base2 + "/src/main/"
                 + " && echo '# release 2' >> " + base2 + "/sysconfig/vastbase-has", Duration.ofSeconds(30));
         Host.must(base2.resolve("rpm/build-rpm.sh") + " " + base2 + " " + build2 + " " + version
                 + " 2 >/dev/null", Duration.ofMinutes(2));
