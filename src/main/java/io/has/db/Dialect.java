@@ -135,6 +135,18 @@ public interface Dialect {
     /** True when the lock file naming a postmaster exists (even if that process is gone). */
     boolean hasPidFile(Path dataDir);
 
+    /**
+     * True when the lock file says that a server other than {@code previousPid}, started at or after
+     * {@code notBeforeEpochSecond} (less the 2 s pg_ctl allows), has finished starting, which is what
+     * {@link #startCommand}'s own wait looks for. Lets the caller go on before that command's next poll.
+     * False when the lock file does not tell (then only the start command's wait counts).
+     *
+     * @param previousPid the pid the lock file named before the start (a crashed server's), or 0
+     */
+    default boolean lockFileSaysStarted(Path dataDir, long notBeforeEpochSecond, long previousPid) {
+        return false;
+    }
+
     /** File name (without directory) of the server executable, to check a pid really is the server. */
     String serverExecutableName();
 

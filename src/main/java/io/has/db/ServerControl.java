@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,10 +117,19 @@ final class ServerControl {
     void start(boolean standby, Map<String, String> commandLine) throws DbException {
         awaitCrashedPostmasterReaped();
         prepareLogFile();
-        ProcessResult r = run(dialect.startCommand(paths.dataDir(), paths.logFile(), pgCtlTimeout, standby, commandLine),
-                Duration.ofSeconds(pgCtlTimeout + 15L), Map.of());
+        long notBefore = System.currentTimeMillis() / 1000;
+        long previousPid = dialect.postmasterPid(paths.dataDir()).orElse(0);
+        // pg_ctl -w looks every 100 ms; the lock file tells as soon as the server is up
+        Optional<ProcessResult> result = runUntil(
+                dialect.startCommand(paths.dataDir(), paths.logFile(), pgCtlTimeout, standby, commandLine),
+                Duration.ofSeconds(pgCtlTimeout + 15L), Map.of(),
+                () -> dialect.lockFileSaysStarted(paths.dataDir(), notBefore, previousPid));
         forgetControlData();
         boolean alive = postmasterAlive(); // also watches the new postmaster at once
+        if (result.isEmpty()) {
+            return;
+        }
+        ProcessResult r = result.get();
         if (r.ok()) {
             return;
         }
@@ -232,8 +242,13 @@ final class ServerControl {
     }
 
     ProcessResult run(List<String> cmd, Duration timeout, Map<String, String> env) throws DbException {
+        return runUntil(cmd, timeout, env, null).orElseThrow();
+    }
+
+    private Optional<ProcessResult> runUntil(List<String> cmd, Duration timeout, Map<String, String> env,
+            BooleanSupplier done) throws DbException {
         try {
-            return runner.run(cmd, timeout, env);
+            return runner.runUntil(cmd, timeout, env, done);
         } catch (IOException e) {
             throw new DbException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
         }

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,8 @@ public final class ProcessRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessRunner.class);
     private static final File DEV_NULL = new File("/dev/null");
+    /** How often {@link #runUntil} asks its condition while the command runs. */
+    static final long POLL_MS = 10;
 
     private final String runAsUser;
     private final boolean wrap;
@@ -93,6 +97,21 @@ public final class ProcessRunner {
      * @throws IOException when the process cannot be started or its output cannot be read
      */
     public ProcessResult run(List<String> command, Duration timeout, Map<String, String> env) throws IOException {
+        return runUntil(command, timeout, env, null).orElseThrow();
+    }
+
+    /**
+     * Runs a command like {@link #run}, but stops waiting as soon as {@code done} answers true (it is
+     * asked every {@link #POLL_MS} ms while the command runs). A command left running that way is not
+     * killed: it finishes on its own and the JVM reaps it. For a command that polls slowly for a
+     * condition the caller can see earlier (pg_ctl start -w looks every 100 ms).
+     *
+     * @param done condition that makes the command's own outcome irrelevant, or null to always wait
+     * @return the outcome, or empty when {@code done} answered true before the command exited
+     * @throws IOException when the process cannot be started or its output cannot be read
+     */
+    public Optional<ProcessResult> runUntil(List<String> command, Duration timeout, Map<String, String> env,
+            BooleanSupplier done) throws IOException {
         List<String> argv = new ArrayList<>();
         if (wrap) {
             argv.addAll(List.of("runuser", "-u", runAsUser, "--"));
@@ -112,23 +131,51 @@ public final class ProcessRunner {
             pb.environment().putAll(env);
             log.debug("running {}", shown);
             Process p = pb.start();
-            boolean exited;
+            Wait how;
             try {
-                exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                how = await(p, timeout, done);
             } catch (InterruptedException e) {
                 killTree(p);
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while running " + shown, e);
             }
+            if (how == Wait.DONE) {
+                log.debug("{}: done before it exited (left to finish on its own)", shown);
+                return Optional.empty();
+            }
+            boolean exited = how == Wait.EXITED;
             if (!exited) {
                 log.warn("{} did not finish within {} s; killing it and its children", shown, timeout.toSeconds());
                 killTree(p);
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            return new ProcessResult(shown, exited ? p.exitValue() : -1, tail(out), tail(err), !exited, elapsed);
+            return Optional.of(new ProcessResult(shown, exited ? p.exitValue() : -1, tail(out), tail(err), !exited,
+                    elapsed));
         } finally {
-            Files.deleteIfExists(out);
+            Files.deleteIfExists(out); // a command still running keeps writing to the unlinked file
             Files.deleteIfExists(err);
+        }
+    }
+
+    private enum Wait { EXITED, DONE, TIMED_OUT }
+
+    /** Waits for the exit, the deadline or {@code done}, whichever comes first. */
+    private static Wait await(Process p, Duration timeout, BooleanSupplier done) throws InterruptedException {
+        if (done == null) {
+            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Wait.EXITED : Wait.TIMED_OUT;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Wait.TIMED_OUT;
+            }
+            if (p.waitFor(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_MS), TimeUnit.MILLISECONDS)) {
+                return Wait.EXITED;
+            }
+            if (done.getAsBoolean()) {
+                return Wait.DONE;
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,26 @@ class ProcessRunnerTest {
         ProcessResult r = runner.run(List.of("sh", "-c", "(sleep 5 &) ; echo started"), Duration.ofSeconds(4));
         assertTrue(r.ok(), r.describe());
         assertEquals("started\n", r.stdout());
+    }
+
+    @Test
+    void stopsWaitingWhenTheConditionHoldsAndLeavesTheCommandToFinish(@TempDir Path dir) throws Exception {
+        Path ready = dir.resolve("ready");
+        // the command marks itself ready, then runs until the test removes the mark
+        Optional<ProcessResult> r = runner.runUntil(List.of("sh", "-c",
+                "touch \"$0\"; while [ -e \"$0\" ]; do sleep 0.01; done", ready.toString()), Duration.ofSeconds(30),
+                Map.of(), () -> Files.exists(ready));
+        assertTrue(r.isEmpty());
+        Files.delete(ready);
+    }
+
+    @Test
+    void returnsTheOutcomeWhenTheCommandExitsBeforeTheConditionHolds() throws Exception {
+        Optional<ProcessResult> r = runner.runUntil(List.of("sh", "-c", "echo no; exit 4"), Duration.ofSeconds(10),
+                Map.of(), () -> false);
+        assertTrue(r.isPresent());
+        assertEquals(4, r.get().exitCode());
+        assertEquals("no\n", r.get().stdout());
     }
 
     @Test

@@ -281,21 +281,18 @@ public class PostgresDialect implements Dialect {
 
     @Override
     public OptionalLong postmasterPid(Path dataDir) {
-        try {
-            List<String> lines = Files.readAllLines(dataDir.resolve(PID_FILE), StandardCharsets.UTF_8);
-            if (lines.isEmpty() || lines.get(0).isBlank()) {
-                return OptionalLong.empty();
-            }
-            // a single-user backend writes its pid negated
-            return OptionalLong.of(Math.abs(Long.parseLong(lines.get(0).trim())));
-        } catch (IOException | NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return LockFile.pid(dataDir.resolve(PID_FILE));
     }
 
     @Override
     public boolean hasPidFile(Path dataDir) {
         return Files.exists(dataDir.resolve(PID_FILE));
+    }
+
+    /** {@inheritDoc} PostgreSQL 10 and newer: the status line of postmaster.pid, as pg_ctl -w reads it. */
+    @Override
+    public boolean lockFileSaysStarted(Path dataDir, long notBeforeEpochSecond, long previousPid) {
+        return majorVersion >= 10 && LockFile.startedUp(dataDir.resolve(PID_FILE), notBeforeEpochSecond, previousPid);
     }
 
     @Override

@@ -12,10 +12,12 @@ import io.has.db.ControlData;
 import io.has.db.DbException;
 import io.has.db.StandbySettings;
 import io.has.db.StopMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PostgresDialectTest {
 
@@ -146,6 +148,16 @@ class PostgresDialectTest {
         assertEquals("postgres", single.get(single.size() - 1));
         assertEquals(List.of("pg_controldata", "-D", "/var/lib/pg/data"),
                 new PostgresDialect(null, 15).controlDataCommand(DATA));
+    }
+
+    @Test
+    void theLockFileTellsAFinishedStartFrom10On(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("postmaster.pid"), List.of("4242", dir.toString(), "1763780000", "5432", "/tmp",
+                "127.0.0.1", "  5432001  32769", "ready   "));
+        assertTrue(pg15.lockFileSaysStarted(dir, 1763780000, 0));
+        assertTrue(new PostgresDialect(BIN, 10).lockFileSaysStarted(dir, 1763780000, 0));
+        assertFalse(new PostgresDialect(BIN, 9).lockFileSaysStarted(dir, 1763780000, 0)); // 9.6 writes no status
+        assertFalse(pg15.lockFileSaysStarted(dir, 1763780000, 4242));
     }
 
     @Test
