@@ -10,7 +10,6 @@ import io.has.db.Dialect;
 import io.has.db.DialectResolver;
 import io.has.db.LocalDatabase;
 import io.has.db.PostgresDatabase;
-import io.has.dcs.DcsException;
 import io.has.dcs.zk.ZooKeeperDcs;
 import io.has.ha.HaLoop;
 import io.has.vip.Vip;
@@ -19,17 +18,17 @@ import io.has.watchdog.Watchdog;
 import io.has.watchdog.WatchdogFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires one daemon together. Start order: logging, database adapter, DCS client, HA loop, REST API,
- * DCS connection, then cycles; on SIGTERM the loop stops, PostgreSQL is stopped, the lock released,
- * and everything is closed in reverse order.
+ * Wires one daemon together. Start order: logging, the DCS connection (on its own thread, see
+ * {@link DcsStartup}), database adapter, HA loop, REST API, then cycles once ZooKeeper is connected;
+ * on SIGTERM the loop stops, PostgreSQL is stopped, the lock released, and everything is closed in
+ * reverse order.
  */
 public final class HasDaemon {
-
-    private static final long DCS_CONNECT_RETRY_MS = 5000;
 
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final HasConfig config;
@@ -44,32 +43,42 @@ public final class HasDaemon {
         log.info("[{}] starting HAS {} for cluster {} (ZooKeeper {}{})", config.name(), io.has.Version.VERSION,
                 config.scope(), config.zookeeper().connectString(), config.basePath());
         DynamicConfig boot = DynamicConfig.fromMap(config.bootstrap().dcs());
+        ZooKeeperDcs dcs = new ZooKeeperDcs(config.zookeeper().connectString(), config.basePath(), config.name(),
+                boot.ttl(), boot.loopWait(), boot.retryTimeout());
+        AtomicReference<HaLoop> loopRef = new AtomicReference<>();
+        DcsStartup dcsStartup = new DcsStartup(config.name(), dcs, () -> {
+            HaLoop l = loopRef.get();
+            if (l != null) {
+                l.wakeup();
+            }
+        });
+        dcsStartup.start();
         Dialect dialect;
         try {
             dialect = DialectResolver.forConfig(config);
         } catch (DbException e) {
             log.error("[{}] cannot use the database binaries in {}: {}", config.name(),
                     config.postgresql().binDir() == null ? "PATH" : config.postgresql().binDir(), e.getMessage());
-            return 1;
+            return abandon(dcsStartup, dcs);
         }
         LocalDatabase db = new PostgresDatabase(config, dialect, null);
-        ZooKeeperDcs dcs = new ZooKeeperDcs(config.zookeeper().connectString(), config.basePath(), config.name(),
-                boot.ttl(), boot.loopWait(), boot.retryTimeout());
         Vip vip;
         try {
             vip = VipFactory.create(config, System.getenv());
         } catch (IllegalArgumentException e) {
             log.error("[{}] invalid VIP settings: {}", config.name(), e.getMessage());
-            return 1;
+            return abandon(dcsStartup, dcs);
         }
         Watchdog watchdog = WatchdogFactory.create(config);
         log.info("[{}] VIP: {}; watchdog: {}", config.name(), vip.describe(), watchdog.status());
         HaLoop loop = new HaLoop(config, dcs, db, vip, watchdog, CallbackRunner.create(config));
+        loopRef.set(loop);
         RestServer rest = new RestServer(config, loop::snapshot, loop.control());
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("[{}] received shutdown signal", config.name());
             loop.stop();
+            dcsStartup.cancel();
             try {
                 if (!done.await(Math.max(60, config.postgresql().pgCtlTimeout() + 10), TimeUnit.SECONDS)) {
                     log.error("[{}] shutdown did not finish in time", config.name());
@@ -80,8 +89,10 @@ public final class HasDaemon {
         }, "has-shutdown"));
         try {
             rest.start();
-            connect(dcs, loop);
-            loop.run();
+            db.canRewind(); // asks the rewind tool for its version now, while ZooKeeper connects, not in the first cycle
+            if (awaitDcs(dcsStartup)) {
+                loop.run();
+            }
             loop.shutdown();
             return 0;
         } catch (RuntimeException e) {
@@ -93,22 +104,21 @@ public final class HasDaemon {
         }
     }
 
-    /** Patroni retries the DCS every 5 s at start-up; so do we (a SIGTERM ends the wait). */
-    private void connect(ZooKeeperDcs dcs, HaLoop loop) {
-        while (!loop.isStopping()) {
-            try {
-                dcs.start(loop::wakeup);
-                return;
-            } catch (DcsException e) {
-                log.warn("[{}] ZooKeeper is not reachable yet ({}); retrying in {} s", config.name(), e.getMessage(),
-                        DCS_CONNECT_RETRY_MS / 1000);
-            }
-            try {
-                Thread.sleep(DCS_CONNECT_RETRY_MS); // pacing a retry, not synchronising a test
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    /** True once connected; false when a shutdown ended the attempts first. */
+    private static boolean awaitDcs(DcsStartup dcsStartup) {
+        try {
+            return dcsStartup.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
+    }
+
+    /** A start-up error after the ZooKeeper connection began: stop it and close it. */
+    private static int abandon(DcsStartup dcsStartup, ZooKeeperDcs dcs) {
+        dcsStartup.cancel();
+        awaitDcs(dcsStartup);
+        dcs.close();
+        return 1;
     }
 }
