@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -38,6 +39,14 @@ public interface Dialect {
      * @param options   extra options from {@code bootstrap.initdb} ({@code --key=value} or {@code --flag})
      */
     List<String> initdbCommand(Path dataDir, String superuser, Path pwFile, List<String> options);
+
+    /**
+     * initdb's option to skip its fsync of every file, for a caller that syncs the file systems itself
+     * afterwards; empty when the tool has none (then it syncs itself).
+     */
+    default Optional<String> initdbNoSyncOption() {
+        return Optional.empty();
+    }
 
     /**
      * Starts the server in the background, waiting until it accepts connections; output to
@@ -74,6 +83,11 @@ public interface Dialect {
      * @param options extra options from {@code postgresql.basebackup}
      */
     List<String> basebackupCommand(Path dataDir, HostPort source, String user, List<String> options);
+
+    /** Like {@link #initdbNoSyncOption}, for {@link #basebackupCommand}. */
+    default Optional<String> basebackupNoSyncOption() {
+        return Optional.empty();
+    }
 
     /** Rewinds a cleanly stopped {@code dataDir} to the server described by {@code sourceConninfo}. */
     List<String> rewindCommand(Path dataDir, String sourceConninfo);

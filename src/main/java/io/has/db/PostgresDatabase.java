@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -134,17 +135,23 @@ public class PostgresDatabase implements LocalDatabase {
         }
         log.info("{} initializing a new cluster in {}", who, data);
         HasConfig.Credentials su = pg.superuser();
+        List<String> options = config.bootstrap() == null ? List.of() : config.bootstrap().initdb();
+        prepareSync(dialect.initdbNoSyncOption());
+        Optional<String> noSync = FileSystemSync.noSyncOption(dialect.initdbNoSyncOption(), options);
         Path pwFile = null;
         try {
             pwFile = su.password() == null ? null : writePasswordFile(su.password());
-            List<String> options = config.bootstrap() == null ? List.of() : config.bootstrap().initdb();
-            control.runOk("initdb", dialect.initdbCommand(data, su.username(), pwFile, options), INITDB_TIMEOUT, Map.of());
+            control.runOk("initdb", dialect.initdbCommand(data, su.username(), pwFile,
+                    FileSystemSync.withOption(options, noSync)), INITDB_TIMEOUT, Map.of());
         } catch (IOException e) {
             throw new DbException("cannot write the initdb password file: " + e.getMessage(), e);
         } finally {
             deleteQuietly(pwFile);
         }
         try {
+            if (noSync.isPresent()) {
+                FileSystemSync.sync(data); // initdb ran with its no-sync option: durable before first use
+            }
             configurator.writeAll(new ServerConfigurator.Role(false, null));
             control.start(false, configurator.commandLineParameters());
             try (Connection c = connector.openAction(pg.pgCtlTimeout())) {
@@ -160,6 +167,13 @@ public class PostgresDatabase implements LocalDatabase {
                 log.warn("{} cleanup after failed bootstrap also failed: {}", who, cleanup.getMessage());
             }
             throw new DbException("bootstrap failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds syncfs(2) while the tool runs, when the dialect's tool can leave the sync to us. */
+    private static void prepareSync(Optional<String> toolNoSyncOption) {
+        if (toolNoSyncOption.isPresent()) {
+            FileSystemSync.prepareInBackground();
         }
     }
 
@@ -180,6 +194,8 @@ public class PostgresDatabase implements LocalDatabase {
         if (methods.isEmpty()) {
             throw new DbException("no usable create_replica_methods (a custom method needs a command)");
         }
+        List<String> options = pg.basebackup() == null ? List.of() : pg.basebackup();
+        prepareSync(dialect.basebackupNoSyncOption());
         List<String> failures = new java.util.ArrayList<>();
         for (ReplicaMethods.Method m : methods) {
             try {
@@ -194,14 +210,19 @@ public class PostgresDatabase implements LocalDatabase {
             control.forgetControlData();
             log.info("{} cloning {} from {} ({}) with method {}", who, data, source.memberName(), source.address(),
                     m.name());
+            Optional<String> noSync = m.isBasebackup()
+                    ? FileSystemSync.noSyncOption(dialect.basebackupNoSyncOption(), options) : Optional.empty();
             List<String> cmd = m.isBasebackup()
                     ? dialect.basebackupCommand(data, source.address(), pg.replication().username(),
-                            pg.basebackup() == null ? List.of() : pg.basebackup())
+                            FileSystemSync.withOption(options, noSync))
                     : m.command();
             ProcessResult r = control.run(cmd, CLONE_TIMEOUT,
                     Map.of(dialect.applicationNameEnvironment(), config.name()));
             if (r.ok() && dialect.isInitialized(data)) {
                 try {
+                    if (noSync.isPresent()) {
+                        FileSystemSync.sync(data); // durable before the replica starts
+                    }
                     configurator.writeAll(new ServerConfigurator.Role(true, source));
                 } catch (IOException e) {
                     throw new DbException("cannot configure the new replica: " + e.getMessage(), e);

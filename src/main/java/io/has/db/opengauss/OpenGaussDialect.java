@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -114,6 +115,12 @@ public class OpenGaussDialect extends PostgresDialect {
         return c;
     }
 
+    /** {@inheritDoc} None: gs_initdb keeps its own sync (its options are not PostgreSQL's). */
+    @Override
+    public Optional<String> initdbNoSyncOption() {
+        return Optional.empty();
+    }
+
     @Override
     public List<String> startCommand(Path dataDir, Path logFile, int timeoutSeconds, boolean standby,
             Map<String, String> commandLine) {
@@ -179,6 +186,12 @@ public class OpenGaussDialect extends PostgresDialect {
                 "standby", "-C", "host=" + source.host() + " port=" + (source.port() + HA_PORT_OFFSET)));
         c.addAll(options);
         return c;
+    }
+
+    /** {@inheritDoc} None: gs_ctl build syncs by itself. */
+    @Override
+    public Optional<String> basebackupNoSyncOption() {
+        return Optional.empty();
     }
 
     @Override

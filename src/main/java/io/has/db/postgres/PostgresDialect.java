@@ -145,6 +145,12 @@ public class PostgresDialect implements Dialect {
         return c;
     }
 
+    /** {@inheritDoc} {@code --no-sync}; 9.6 spells it {@code --nosync}. */
+    @Override
+    public Optional<String> initdbNoSyncOption() {
+        return Optional.of(majorVersion >= 10 ? "--no-sync" : "--nosync");
+    }
+
     @Override
     public List<String> startCommand(Path dataDir, Path logFile, int timeoutSeconds, boolean standby,
             Map<String, String> commandLine) {
@@ -202,6 +208,15 @@ public class PostgresDialect implements Dialect {
                 "-p", Integer.toString(source.port()), "-U", user, "-X", "stream", "-c", "fast", "-w"));
         c.addAll(options); // later options win, so the configured ones may override the defaults
         return c;
+    }
+
+    /**
+     * {@inheritDoc} {@code --no-sync} from 10 on (by the dialect's version: Debian's newer pg_basebackup
+     * cloning 9.6 keeps its own sync, and 9.6's own does not sync at all).
+     */
+    @Override
+    public Optional<String> basebackupNoSyncOption() {
+        return majorVersion >= 10 ? Optional.of("--no-sync") : Optional.empty();
     }
 
     @Override

@@ -219,6 +219,10 @@ class OpenGaussContractTest extends DialectContractTest {
         assertEquals(List.of(ctl(), "switchover", "-D", "/var/lib/db/data", "-m", "fast", "-T", "9", "-t", "60"),
                 d.switchoverCommand(DATA, 9, 60));
         assertTrue(d.crashRecoveryCommand(DATA).isEmpty(), "gs_ctl build recovers by itself");
+        // gs_initdb and gs_ctl build keep their own sync, and the lock file tells no start-up status
+        assertTrue(d.initdbNoSyncOption().isEmpty());
+        assertTrue(d.basebackupNoSyncOption().isEmpty());
+        assertFalse(d.lockFileSaysStarted(DATA, 0, 0));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,6 +149,15 @@ class PostgresDialectTest {
         assertEquals("postgres", single.get(single.size() - 1));
         assertEquals(List.of("pg_controldata", "-D", "/var/lib/pg/data"),
                 new PostgresDialect(null, 15).controlDataCommand(DATA));
+    }
+
+    @Test
+    void initdbAndPgBasebackupCanLeaveTheSyncToTheCaller() {
+        assertEquals(Optional.of("--no-sync"), pg15.initdbNoSyncOption());
+        assertEquals(Optional.of("--no-sync"), pg15.basebackupNoSyncOption());
+        PostgresDialect pg96 = new PostgresDialect(BIN, 9);
+        assertEquals(Optional.of("--nosync"), pg96.initdbNoSyncOption());
+        assertEquals(Optional.empty(), pg96.basebackupNoSyncOption()); // 9.6's pg_basebackup has no such option
     }
 
     @Test
