@@ -12,6 +12,7 @@ import io.has.db.LocalDatabase;
 import io.has.db.PostgresDatabase;
 import io.has.dcs.zk.ZooKeeperDcs;
 import io.has.ha.HaLoop;
+import io.has.util.Threads;
 import io.has.vip.Vip;
 import io.has.vip.VipFactory;
 import io.has.watchdog.Watchdog;
@@ -62,6 +63,8 @@ public final class HasDaemon {
             return abandon(dcsStartup, dcs);
         }
         LocalDatabase db = new PostgresDatabase(config, dialect, null);
+        // the first cycle needs the rewind tool's version: ask it now, while ZooKeeper and the REST API start
+        Threads.factory("rewind-probe").newThread(db::canRewind).start();
         Vip vip;
         try {
             vip = VipFactory.create(config, System.getenv());
@@ -89,7 +92,6 @@ public final class HasDaemon {
         }, "has-shutdown"));
         try {
             rest.start();
-            db.canRewind(); // asks the rewind tool for its version now, while ZooKeeper connects, not in the first cycle
             if (awaitDcs(dcsStartup)) {
                 loop.run();
             }
