@@ -1,5 +1,6 @@
 package io.has.db;
 
+import io.has.util.Libc;
 import io.has.util.Threads;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * every file and directory, as the tools would have done. syncfs(2) reports write-back errors from
  * Linux 5.8 on; before, PostgreSQL's caveat for its syncfs method applies.
  *
- * <p>Thread-safe. jnr-ffi's first binding in a JVM costs 100-200 ms of CPU: {@link #prepareInBackground}
- * starts it while a tool runs.
+ * <p>Thread-safe. jnr-ffi's first binding in a JVM costs about 70 ms of CPU ({@link Libc}):
+ * {@link #prepareInBackground} starts it while a tool runs.
  */
 final class FileSystemSync {
 
@@ -64,7 +64,7 @@ final class FileSystemSync {
     static synchronized boolean available() {
         if (lib == null && unavailable == null) {
             try {
-                lib = LibraryLoader.create(SyncLibC.class).load("c");
+                lib = Libc.bind(SyncLibC.class);
             } catch (RuntimeException | LinkageError e) {
                 unavailable = e.toString();
                 log.info("syncfs(2) unavailable ({}); new data directories are synced file by file", unavailable);

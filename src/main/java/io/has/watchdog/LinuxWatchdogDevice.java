@@ -37,7 +37,7 @@ public final class LinuxWatchdogDevice implements WatchdogDevice {
     public LinuxWatchdogDevice(String path) {
         this.path = path;
         if (!Files.exists(Path.of(path))) {
-            return; // most hosts have none: no binding (jnr-ffi's first costs 100-200 ms of start-up CPU)
+            return; // most hosts have none: no binding (jnr-ffi's first costs ~70 ms of start-up CPU)
         }
         try {
             libc(); // bind at start-up: binding costs 30-60 ms, better not on the first promotion
