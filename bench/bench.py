@@ -49,7 +49,9 @@ NAMES = ('has', 'Patroni')
 RUN_AS = 'postgres'
 MEMBERS = ('pg1', 'pg2', 'pg3')
 PASSWORD = 'secret'
-ZK_CLASSPATH = '/etc/zookeeper/conf:/usr/share/java/zookeeper.jar'
+# Debian's zookeeper.jar logs nothing without an SLF4J binding: log4j 1.2's (Debian's zkServer uses it too)
+ZK_CLASSPATH = ':'.join(['/etc/zookeeper/conf', '/usr/share/java/zookeeper.jar'] + [
+    j for j in ('/usr/share/java/slf4j-log4j12.jar', '/usr/share/java/log4j-1.2.jar') if os.path.exists(j)])
 # ZooKeeper's log line when a session times out (log4j ISO8601 layout of Debian's log4j.properties)
 ZK_EXPIRY = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}) .*Expiring session (0x[0-9a-f]+)')
 PG_BIN = '/usr/lib/postgresql/15/bin'
