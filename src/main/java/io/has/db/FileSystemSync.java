@@ -46,16 +46,18 @@ final class FileSystemSync {
 
     private static volatile SyncLibC lib; // written once, under FileSystemSync.class
     private static String unavailable; // guarded by FileSystemSync.class: why there is no binding, once known
+    private static boolean binding; // guarded by FileSystemSync.class: prepareInBackground started
 
     private FileSystemSync() {
     }
 
-    /** Binds libc on a background thread, so that {@link #available} finds it done. */
+    /** Binds libc on a background thread (once), so that {@link #available} finds it done. */
     static void prepareInBackground() {
         synchronized (FileSystemSync.class) {
-            if (lib != null || unavailable != null) {
+            if (lib != null || unavailable != null || binding) {
                 return;
             }
+            binding = true;
         }
         Threads.factory("syncfs-bind").newThread(FileSystemSync::available).start();
     }
