@@ -59,7 +59,15 @@ final class FileSystemSync {
             }
             binding = true;
         }
-        Threads.factory("syncfs-bind").newThread(FileSystemSync::available).start();
+        Threads.factory("syncfs-bind").newThread(() -> {
+            if (available()) {
+                // jnr-ffi's reflective binding sets up each call on its first use (~45 ms for the three):
+                // calls that can only fail (a bad descriptor, an empty path) do that now
+                lib.open("", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                lib.syncfs(-1);
+                lib.close(-1);
+            }
+        }).start();
     }
 
     /** True when syncfs(2) can be called (binds libc on first use). */
