@@ -69,6 +69,9 @@ public final class Binaries {
      */
     public Optional<String> version(String tool, String defaultName) {
         String p = program(tool, defaultName);
+        if (!exists(tool, defaultName)) {
+            return Optional.empty(); // dialect detection asks for vastbase and gaussdb first: no spawn for nothing
+        }
         return versions.computeIfAbsent(p, k -> {
             try {
                 ProcessResult r = new ProcessRunner(null, Map.of("LC_MESSAGES", "C"))

@@ -46,18 +46,28 @@ final class FileSystemSync {
 
     private static volatile SyncLibC lib; // written once, under FileSystemSync.class
     private static String unavailable; // guarded by FileSystemSync.class: why there is no binding, once known
+    private static boolean binding; // guarded by FileSystemSync.class: prepareInBackground started
 
     private FileSystemSync() {
     }
 
-    /** Binds libc on a background thread, so that {@link #available} finds it done. */
+    /** Binds libc on a background thread (once), so that {@link #available} finds it done. */
     static void prepareInBackground() {
         synchronized (FileSystemSync.class) {
-            if (lib != null || unavailable != null) {
+            if (lib != null || unavailable != null || binding) {
                 return;
             }
+            binding = true;
         }
-        Threads.factory("syncfs-bind").newThread(FileSystemSync::available).start();
+        Threads.factory("syncfs-bind").newThread(() -> {
+            if (available()) {
+                // jnr-ffi's reflective binding sets up each call on its first use (~45 ms for the three):
+                // calls that can only fail (a bad descriptor, an empty path) do that now
+                lib.open("", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                lib.syncfs(-1);
+                lib.close(-1);
+            }
+        }).start();
     }
 
     /** True when syncfs(2) can be called (binds libc on first use). */

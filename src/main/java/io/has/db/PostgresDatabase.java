@@ -100,6 +100,8 @@ public class PostgresDatabase implements LocalDatabase {
             Path data = paths.dataDir();
             if (!dialect.isInitialized(data)) {
                 prober.close();
+                // an initdb or a clone comes: bind syncfs now, while idle, not during the clone
+                prepareSync(dialect.initdbNoSyncOption().or(dialect::basebackupNoSyncOption));
                 return new LocalState(PgState.STOPPED, true, null, false, false, null, null, null, null, null, 0, null,
                         List.of(), null, false, null);
             }
