@@ -317,10 +317,10 @@ def find_jar():
         subprocess.check_call(['mvn', '-q', '-B', '-o', 'clean', 'package', '-DskipTests', '-Dhas.rpm.skip=true'],
                               cwd=REPO)
         return find_jar()
-    jar = jars[-1]
-    if not cds_opts(jar):
-        subprocess.call([os.path.join(REPO, 'scripts', 'cds-archive'), jar])
-    return jar
+    return jars[-1]
+
+
+CLASSLIST = os.path.join(REPO, 'src', 'main', 'cds', 'has.classlist')
 
 
 def cds_opts(jar):
@@ -947,6 +947,10 @@ class Bench:
         self.jar = os.path.join(self.base, 'has.jar')
         shutil.copyfile(self.jar_src, self.jar)
         os.chmod(self.jar, 0o644)
+        # the copy (readable by the daemons' user) needs its own class-data sharing archive: the JVM
+        # ignores one written for another jar path
+        subprocess.call([os.path.join(REPO, 'scripts', 'cds-archive'), self.jar, CLASSLIST],
+                        stdout=subprocess.DEVNULL)
         self.chown(self.base)
         self.zk = ZooKeeper(self.base)
         self.clusters = []
