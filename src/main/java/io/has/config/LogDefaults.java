@@ -3,11 +3,11 @@ package io.has.config;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.util.Map;
 
@@ -27,9 +27,6 @@ public final class LogDefaults extends ContextAwareBase implements Configurator 
 
     /** Name of the stderr appender attached to the root logger. */
     public static final String STDERR_APPENDER = "STDERR";
-
-    /** Layout of a stderr line. */
-    static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n";
 
     /** Libraries whose INFO lines are noise in a daemon's log. */
     static final Map<String, Level> QUIET = Map.of(
@@ -59,10 +56,7 @@ public final class LogDefaults extends ContextAwareBase implements Configurator 
 
     /** Attaches the stderr appender and sets the levels. */
     static void install(LoggerContext ctx) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(ctx);
-        encoder.setPattern(PATTERN);
-        encoder.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = LogLayout.encoder(ctx, null);
 
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(ctx);

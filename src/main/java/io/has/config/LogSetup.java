@@ -3,7 +3,6 @@ package io.has.config;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
@@ -93,24 +92,10 @@ public final class LogSetup {
         trigger.setCheckIncrement(Duration.buildByMilliseconds(0));
         trigger.start();
 
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(ctx);
-        encoder.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [" + escape(memberName)
-                + "] %logger{20} - %msg%n");
-        encoder.start();
-
         appender.setRollingPolicy(rolling);
         appender.setTriggeringPolicy(trigger);
-        appender.setEncoder(encoder);
+        appender.setEncoder(LogLayout.encoder(ctx, memberName == null ? "" : memberName));
         appender.start();
         return appender;
-    }
-
-    /** Escapes Logback pattern metacharacters in a literal. */
-    private static String escape(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("(", "\\(").replace(")", "\\)");
     }
 }
