@@ -25,6 +25,7 @@ import io.has.db.LocalState;
 import io.has.db.StopMode;
 import io.has.dcs.Dcs;
 import io.has.dcs.DcsException;
+import io.has.util.NativeHeapTrim;
 import io.has.vip.NullVip;
 import io.has.vip.Vip;
 import io.has.watchdog.NullWatchdog;
@@ -62,6 +63,7 @@ public final class HaLoop {
     private final ActionExecutor executor;
     private final DynamicConfig bootstrapConfig;
     private final Waker waker = new Waker();
+    private final NativeHeapTrim heapTrim = NativeHeapTrim.fromSystemProperties(System.currentTimeMillis());
     private final DecisionLog decisions = new DecisionLog(100);
     private final AtomicReference<StatusSnapshot> snapshot = new AtomicReference<>();
     private final NodeRequests requests;
@@ -142,6 +144,9 @@ public final class HaLoop {
             lastCycleSec = elapsed / 1000.0;
             if (elapsed > dynamic.loopWait() * 1000L) {
                 log.warn("[{}] Loop time exceeded ({} ms), rescheduling immediately", config.name(), elapsed);
+            }
+            if (napMs > 0) {
+                heapTrim.maybeTrim(System.currentTimeMillis());
             }
             try {
                 if (napMs > 0 && !stopping) {
