@@ -39,7 +39,7 @@ PROFILES = {
     'fast': {'ttl': 10, 'loop_wait': 2, 'retry_timeout': 3},
 }
 # the shipped defaults (scripts/has, sysconfig/vastbase-has; dependencies.md §5); the class-data sharing
-# archive beside the jar is added as the launcher adds it (cds_opts)
+# archive beside the jar is added as the launchers add it: for hasctl, not for the daemon (cds_opts)
 HAS_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-Xmn3m', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=25',
                  '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData']
 HASCTL_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k',
@@ -324,7 +324,7 @@ CLASSLIST = os.path.join(REPO, 'src', 'main', 'cds', 'has.classlist')
 
 
 def cds_opts(jar):
-    """The class-data sharing option scripts/has adds: the archive beside the jar, when newer than it."""
+    """The class-data sharing option scripts/hasctl adds: the archive beside the jar, when newer than it."""
     jsa = re.sub(r'\.jar$', '.jsa', jar)
     if os.path.isfile(jsa) and os.path.getmtime(jsa) > os.path.getmtime(jar):
         return ['-XX:SharedArchiveFile=' + jsa]
@@ -490,7 +490,7 @@ class Cluster:
     # --- processes
     def command(self, m):
         if self.system == 'has':
-            return ['java'] + HAS_JAVA_OPTS + cds_opts(self.bench.jar) + ['-jar', self.bench.jar, m.cfg]
+            return ['java'] + HAS_JAVA_OPTS + ['-jar', self.bench.jar, m.cfg]
         return [shutil.which('patroni'), m.cfg]
 
     def start(self, name):

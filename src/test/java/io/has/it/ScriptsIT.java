@@ -51,12 +51,17 @@ class ScriptsIT {
                 + "arg=-XX:-UsePerfData\n"
                 + "arg=-jar\narg=" + jar + "\narg=/etc/has/pg1.yml\n"), has.output());
 
-        // mvn package wrote the class-data sharing archive beside the jar: the launcher passes it on
+        // mvn package wrote the class-data sharing archive beside the jar: hasctl uses it, the daemon only
+        // when asked (it costs the daemon resident memory)
         Path archive = Path.of(jar.replaceFirst("\\.jar$", ".jsa"));
         assertTrue(Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(Path.of(jar))) > 0,
                 "mvn package must write " + archive + " after the jar");
-        Commands.Result cds = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", jar, "JAVA",
+        Commands.Result plain = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", jar, "JAVA",
                 fakeJava.toString()), List.of(basedir().resolve("scripts/has").toString(), "/etc/has/pg1.yml"));
+        assertTrue(plain.stdout().contains("arg=-XX:-UsePerfData\narg=-jar\n"), plain.output());
+        Commands.Result cds = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", jar, "JAVA",
+                fakeJava.toString(), "HAS_CDS", "on"), List.of(basedir().resolve("scripts/has").toString(),
+                "/etc/has/pg1.yml"));
         assertTrue(cds.stdout().contains("arg=-XX:SharedArchiveFile=" + archive + "\narg=-jar\n"), cds.output());
 
         Commands.Result ctl = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", jar, "JAVA",
