@@ -69,6 +69,8 @@ public final class HaLoop {
     private final NodeRequests requests;
 
     private volatile boolean stopping;
+    /** Whether the leader key may be ours (see {@link #mayHoldLockAfter}); unknown, so yes, before a cycle. */
+    private volatile boolean mayHoldLock = true;
     private LoopMemory memory = LoopMemory.INITIAL;
     private DynamicConfig dynamic;
     private volatile long appliedConfigMzxid = -1;
@@ -137,6 +139,7 @@ public final class HaLoop {
             try {
                 napMs = cycle();
             } catch (RuntimeException e) {
+                mayHoldLock = true;
                 log.error("[{}] unexpected error in HA cycle", config.name(), e);
                 napMs = RETRY_AFTER_FAILURE_MS;
             }
@@ -223,7 +226,9 @@ public final class HaLoop {
         if (decision.changesState()) {
             local = db.probe();
         }
-        publish(view, local, holdsLockAfter(view, decision, outcome));
+        boolean holdsLock = holdsLockAfter(view, decision, outcome);
+        mayHoldLock = mayHoldLockAfter(mayHoldLock, view.dcsOk(), holdsLock, decision, outcome);
+        publish(view, local, holdsLock);
         requests.runDueRestart(System.currentTimeMillis());
         if (!outcome.ok()) {
             return RETRY_AFTER_FAILURE_MS;
@@ -327,6 +332,23 @@ public final class HaLoop {
         return view.holdsLock();
     }
 
+    /**
+     * Whether the leader key may be ours, for the release on shutdown: yes while we hold it, after a lock
+     * attempt whose result is unknown, and, while the DCS cannot be read, whatever we knew before. A member
+     * that knows it does not hold the key skips the release, which would wait retry_timeout for an
+     * unreachable DCS (Patroni releases only when it has the lock).
+     */
+    static boolean mayHoldLockAfter(boolean before, boolean dcsOk, boolean holdsLock, Decision decision,
+            Outcome outcome) {
+        if (holdsLock) {
+            return true;
+        }
+        if (!outcome.ok() && (decision instanceof Decision.AcquireLock || decision instanceof Decision.FailsafeLead)) {
+            return true;
+        }
+        return !dcsOk && before;
+    }
+
     private void publish(ClusterView view, LocalState local, boolean holdsLock) {
         // the watchdog is armed and fed while we hold the lock; the VIP lives only on the lock holder
         // that runs PostgreSQL as primary (reconciled every cycle: re-added if missing, removed if not ours)
@@ -427,10 +449,12 @@ public final class HaLoop {
             if (callbacks != null) {
                 callbacks.call(CallbackAction.ON_STOP, "master".equals(lastRole()) ? "master" : "replica");
             }
-            try {
-                dcs.releaseLeader();
-            } catch (DcsException e) {
-                log.warn("[{}] could not release the leader key on shutdown: {}", config.name(), e.getMessage());
+            if (mayHoldLock) {
+                try {
+                    dcs.releaseLeader();
+                } catch (DcsException e) {
+                    log.warn("[{}] could not release the leader key on shutdown: {}", config.name(), e.getMessage());
+                }
             }
         }
         vip.release();
