@@ -22,7 +22,8 @@ class ScriptsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"scripts/has", "scripts/hasctl", "scripts/demo", "scripts/test", ".ci/run"})
+    @ValueSource(strings = {"scripts/has", "scripts/hasctl", "scripts/demo", "scripts/test", "scripts/cds-archive",
+        "scripts/cds-classlist", ".ci/run"})
     void isExecutableBashWithValidSyntax(String script) throws Exception {
         Path p = basedir().resolve(script);
         assertTrue(Files.isExecutable(p), script + " is executable");
