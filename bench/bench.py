@@ -39,7 +39,7 @@ PROFILES = {
     'fast': {'ttl': 10, 'loop_wait': 2, 'retry_timeout': 3},
 }
 # the shipped defaults (scripts/has, sysconfig/vastbase-has; dependencies.md §5); the class-data sharing
-# archive beside the jar is added as the launchers add it: for hasctl, not for the daemon (cds_opts)
+# archives beside the jar are added as the launchers add them (cds_opts)
 HAS_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-Xmn3m', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=25',
                  '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData']
 HASCTL_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k',
@@ -320,12 +320,12 @@ def find_jar():
     return jars[-1]
 
 
-CLASSLIST = os.path.join(REPO, 'src', 'main', 'cds', 'has.classlist')
+CLASSLISTS = os.path.join(REPO, 'src', 'main', 'cds')
 
 
-def cds_opts(jar):
-    """The class-data sharing option scripts/hasctl adds: the archive beside the jar, when newer than it."""
-    jsa = re.sub(r'\.jar$', '.jsa', jar)
+def cds_opts(jar, program='has'):
+    """The class-data sharing option the launchers add: the program's archive beside the jar, when newer."""
+    jsa = re.sub(r'\.jar$', '.jsa' if program == 'has' else '-hasctl.jsa', jar)
     if os.path.isfile(jsa) and os.path.getmtime(jsa) > os.path.getmtime(jar):
         return ['-XX:SharedArchiveFile=' + jsa]
     return []
@@ -490,7 +490,7 @@ class Cluster:
     # --- processes
     def command(self, m):
         if self.system == 'has':
-            return ['java'] + HAS_JAVA_OPTS + ['-jar', self.bench.jar, m.cfg]
+            return ['java'] + HAS_JAVA_OPTS + cds_opts(self.bench.jar) + ['-jar', self.bench.jar, m.cfg]
         return [shutil.which('patroni'), m.cfg]
 
     def start(self, name):
@@ -947,9 +947,9 @@ class Bench:
         self.jar = os.path.join(self.base, 'has.jar')
         shutil.copyfile(self.jar_src, self.jar)
         os.chmod(self.jar, 0o644)
-        # the copy (readable by the daemons' user) needs its own class-data sharing archive: the JVM
+        # the copy (readable by the daemons' user) needs its own class-data sharing archives: the JVM
         # ignores one written for another jar path
-        subprocess.call([os.path.join(REPO, 'scripts', 'cds-archive'), self.jar, CLASSLIST],
+        subprocess.call([os.path.join(REPO, 'scripts', 'cds-archive'), self.jar, CLASSLISTS],
                         stdout=subprocess.DEVNULL)
         self.chown(self.base)
         self.zk = ZooKeeper(self.base)
@@ -1085,8 +1085,8 @@ class Bench:
         time.sleep(BASELINE)
         cfg = c.members[leader].cfg
         if c.system == 'has':
-            cmd = ['java'] + HASCTL_JAVA_OPTS + cds_opts(self.jar) + ['-cp', self.jar, 'io.has.ctl.HasCtl', '-c', cfg,
-                                                                     'switchover', '--candidate', candidate, '--force']
+            cmd = (['java'] + HASCTL_JAVA_OPTS + cds_opts(self.jar, 'hasctl')
+                   + ['-cp', self.jar, 'io.has.ctl.HasCtl', '-c', cfg, 'switchover', '--candidate', candidate, '--force'])
         else:
             cmd = [shutil.which('patronictl'), '-c', cfg, 'switchover', '--candidate', candidate, '--force']
         t0 = now()

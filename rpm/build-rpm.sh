@@ -18,7 +18,7 @@ mkdir -p "$stage"/opt/has/{bin,lib} "$stage"/usr/lib/systemd/system "$stage"/etc
 install -m 0644 "$build/has-$ver.jar" "$stage/opt/has/lib/has.jar"
 install -m 0755 "$base/rpm/bin/has" "$base/rpm/bin/hasctl" "$stage/opt/has/bin/"
 install -m 0755 "$base/scripts/cds-archive" "$stage/opt/has/bin/has-cds-archive"
-install -m 0644 "$base/src/main/cds/has.classlist" "$stage/opt/has/lib/has.classlist"
+install -m 0644 "$base/src/main/cds/has.classlist" "$base/src/main/cds/hasctl.classlist" "$stage/opt/has/lib/"
 cp -r "$base/sql" "$stage/opt/has/sql"
 install -m 0644 "$base/systemd/has.service" "$stage/usr/lib/systemd/system/has.service"
 install -m 0640 "$base/sysconfig/vastbase-has" "$stage/etc/sysconfig/vastbase-has"
