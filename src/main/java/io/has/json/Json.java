@@ -245,7 +245,7 @@ public final class Json {
     }
 
     /** A map key as databind writes it: its string form; JSON has no null key. */
-    static String key(Object k) {
+    private static String key(Object k) {
         if (k == null) {
             throw new IllegalArgumentException("null key in a map: JSON has none");
         }

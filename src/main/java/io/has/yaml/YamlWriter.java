@@ -5,9 +5,12 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -102,7 +105,7 @@ public final class YamlWriter {
             string(e, s);
         } else if (v instanceof Map<?, ?> m) {
             e.emit(new MappingStartEvent(null, null, true, null, null, FlowStyle.BLOCK));
-            for (Map.Entry<?, ?> entry : (sortKeys && !(m instanceof java.util.SortedMap) ? sorted(m) : m).entrySet()) {
+            for (Map.Entry<?, ?> entry : (sortKeys && !(m instanceof SortedMap) ? sorted(m) : m).entrySet()) {
                 String key = key(entry.getKey());
                 scalar(e, key, needsQuotesAsKey(key) ? ScalarStyle.DOUBLE_QUOTED : ScalarStyle.PLAIN);
                 writeValue(e, entry.getValue());
@@ -115,7 +118,7 @@ public final class YamlWriter {
             }
             e.emit(new SequenceEndEvent(null, null));
         } else if (v instanceof Object[] a) {
-            writeValue(e, java.util.Arrays.asList(a));
+            writeValue(e, Arrays.asList(a));
         } else if (v instanceof Boolean b) {
             scalar(e, b ? "true" : "false", ScalarStyle.PLAIN);
         } else if (v instanceof Number n) {
@@ -126,8 +129,7 @@ public final class YamlWriter {
             string(e, v.toString());
         } else if (v instanceof byte[] bytes) {
             // !!binary in MIME base64, as SnakeYAML reads it back
-            String encoded = Base64.getMimeEncoder(76, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                    .encodeToString(bytes);
+            String encoded = Base64.getMimeEncoder(76, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(bytes);
             e.emit(new ScalarEvent(null, Tag.BINARY.toString(), EXPLICIT_TAGS, encoded, null, null, ScalarStyle.LITERAL));
         } else {
             throw new IllegalArgumentException("no YAML form for " + v.getClass().getName());
