@@ -1,9 +1,13 @@
 package io.has.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.has.json.JsonTree.asBoolean;
+import static io.has.json.JsonTree.asText;
+import static io.has.json.JsonTree.path;
+
 import io.has.cluster.Member;
+import io.has.json.Json;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 class PeerProbe {
 
     static final long TIMEOUT_MS = 2000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PeerHttp client;
 
@@ -45,11 +48,10 @@ class PeerProbe {
 
     static boolean goodStatus(String body) {
         try {
-            JsonNode n = JSON.readTree(body);
-            JsonNode nofailover = n.path("tags").path("nofailover");
-            boolean noFailover = nofailover.isBoolean() ? nofailover.asBoolean()
-                    : "true".equalsIgnoreCase(nofailover.asText(""));
-            return n.isObject() && !noFailover && !n.path("watchdog_failed").asBoolean(false);
+            Object n = Json.read(body);
+            Object nofailover = path(path(n, "tags"), "nofailover");
+            boolean noFailover = nofailover instanceof Boolean b ? b : "true".equalsIgnoreCase(asText(nofailover, ""));
+            return n instanceof Map<?, ?> && !noFailover && !asBoolean(path(n, "watchdog_failed"), false);
         } catch (Exception e) {
             return false;
         }

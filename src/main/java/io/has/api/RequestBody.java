@@ -1,9 +1,7 @@
 package io.has.api;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.has.json.Json;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +17,6 @@ import java.util.Map;
  * crash with a 500 or silently misread).
  */
 final class RequestBody {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Map<String, Object> fields;
 
@@ -51,7 +45,7 @@ final class RequestBody {
             String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes == null ? new byte[0] : bytes)).toString();
-            value = MAPPER.readValue(text, Object.class);
+            value = Json.readStrict(text);
         } catch (CharacterCodingException e) {
             throw HttpError.page(400, "Bad request: body is not UTF-8");
         } catch (JsonProcessingException e) {

@@ -1,8 +1,6 @@
 package io.has.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.has.json.Json;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
 final class RestHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestHandler.class);
-    static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final Supplier<StatusSnapshot> snapshots;
     private final LongSupplier wallClockMs;
@@ -143,10 +140,11 @@ final class RestHandler implements HttpHandler {
         return q;
     }
 
+    /** Compact UTF-8 JSON of a document of maps, lists and scalars. */
     static byte[] json(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
+            return Json.PLAIN.writeBytes(value);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("cannot serialise REST document", e);
         }
     }

@@ -1,9 +1,6 @@
 package io.has.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.has.yaml.YamlWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,19 +10,14 @@ import java.util.Map;
  */
 final class ConfigDescriber {
 
-    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .build());
-
     private ConfigDescriber() {
     }
 
     static String describe(HasConfig c) {
         try {
-            return YAML.writeValueAsString(effective(c));
-        } catch (JsonProcessingException e) {
-            return "<cannot render configuration: " + e.getOriginalMessage() + ">";
+            return YamlWriter.PLAIN.write(effective(c));
+        } catch (IllegalArgumentException e) {
+            return "<cannot render configuration: " + e.getMessage() + ">";
         }
     }
 

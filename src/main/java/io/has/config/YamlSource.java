@@ -1,9 +1,7 @@
 package io.has.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.has.yaml.YamlException;
+import io.has.yaml.YamlReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads YAML text, files and directories of files into one {@code Map<String,Object>} tree, with
@@ -22,8 +18,6 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * null value removes the key.
  */
 final class YamlSource {
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private YamlSource() {
     }
@@ -37,11 +31,11 @@ final class YamlSource {
     static Map<String, Object> parse(String text, String sourceName, List<ConfigError> errors) {
         Object tree;
         try {
-            tree = text == null || text.isBlank() ? null : YAML.readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
+            tree = text == null || text.isBlank() ? null : YamlReader.read(text);
+        } catch (YamlException e) {
             errors.add(new ConfigError(sourceName, syntaxMessage(e)));
             return null;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             errors.add(new ConfigError(sourceName, "cannot parse YAML: " + e.getClass().getSimpleName()));
             return null;
         }
@@ -61,8 +55,8 @@ final class YamlSource {
      */
     static Object parseFragment(String text) {
         try {
-            return YAML.readValue(text, Object.class);
-        } catch (IOException | RuntimeException e) {
+            return YamlReader.read(text);
+        } catch (YamlException | RuntimeException e) {
             return null;
         }
     }
@@ -163,26 +157,10 @@ final class YamlSource {
     }
 
     /** "YAML syntax error at line L, column C: problem" without quoting the offending text. */
-    private static String syntaxMessage(JsonProcessingException e) {
-        Throwable c = e;
-        while (c != null && !(c instanceof MarkedYAMLException)) {
-            c = c.getCause();
+    private static String syntaxMessage(YamlException e) {
+        if (e.line() > 0) {
+            return "YAML syntax error at line " + e.line() + ", column " + e.column() + ": " + e.problem();
         }
-        if (c instanceof MarkedYAMLException m) {
-            Mark mark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
-            String problem = m.getProblem() != null ? m.getProblem() : "invalid YAML";
-            if (mark != null) {
-                return "YAML syntax error at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1)
-                        + ": " + problem;
-            }
-            return "YAML syntax error: " + problem;
-        }
-        JsonLocation loc = e.getLocation();
-        String msg = e.getOriginalMessage() == null ? "invalid YAML" : e.getOriginalMessage().lines().findFirst()
-                .orElse("invalid YAML");
-        if (loc != null && loc.getLineNr() > 0) {
-            return "YAML syntax error at line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": " + msg;
-        }
-        return "YAML syntax error: " + msg;
+        return "YAML syntax error: " + e.problem();
     }
 }

@@ -1,11 +1,12 @@
 package io.has.ctl;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.has.api.RestClient;
 import io.has.cluster.Cluster;
 import io.has.cluster.Member;
 import io.has.dcs.DcsException;
 import io.has.dcs.zk.ZooKeeperDcs;
+import io.has.yaml.YamlException;
+import io.has.yaml.YamlReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,19 +92,28 @@ final class ConfigCommands {
             return null;
         }
         try {
-            return Output.YAML.readValue(text, Object.class);
-        } catch (IOException e) {
+            return YamlReader.read(text);
+        } catch (YamlException e) {
             return text;
         }
     }
 
+    @SuppressWarnings("unchecked")
     static Map<String, Object> parseYamlObject(String text, String source) {
+        Object tree;
         try {
-            Map<String, Object> m = Output.YAML.readValue(text, new TypeReference<LinkedHashMap<String, Object>>() { });
-            return m == null ? new LinkedHashMap<>() : m;
-        } catch (IOException e) {
+            tree = YamlReader.read(text);
+        } catch (YamlException e) {
             throw new CtlContext.CtlException(source + " is not a YAML mapping: " + e.getMessage().split("\n")[0]);
         }
+        if (tree == null) {
+            return new LinkedHashMap<>();
+        }
+        if (!(tree instanceof Map<?, ?> m)) {
+            throw new CtlContext.CtlException(source + " is not a YAML mapping: it holds "
+                    + (tree instanceof List<?> ? "a list" : "a single value"));
+        }
+        return (Map<String, Object>) m;
     }
 
     /** A unified diff of two texts (one hunk spanning the change), as patronictl's {@code show_diff} prints. */

@@ -1,10 +1,7 @@
 package io.has.ctl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.has.json.Json;
+import io.has.yaml.YamlWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,31 +14,17 @@ final class Output {
     /** {@code --format}: pretty tables (default), json or yaml. */
     enum Format { pretty, json, yaml }
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
     private Output() {
     }
 
+    /** Compact JSON and a line break. */
     static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.PLAIN.write(value) + "\n";
     }
 
     /** YAML with sorted keys, as patronictl's {@code yaml.safe_dump(..., default_flow_style=False)}. */
     static String yaml(Object value) {
-        try {
-            return YAML.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return YamlWriter.SORTED.write(value);
     }
 
     /** Rows (ordered maps with the same keys) as the chosen format; pretty is a table. */

@@ -1,12 +1,17 @@
 package io.has.ctl;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static io.has.json.JsonTree.asInt;
+import static io.has.json.JsonTree.asText;
+import static io.has.json.JsonTree.path;
+
 import io.has.Version;
 import io.has.api.RestClient;
 import io.has.cluster.Cluster;
 import io.has.cluster.HistoryEntry;
 import io.has.cluster.Member;
 import io.has.dcs.DcsException;
+import io.has.json.Json;
+import io.has.json.JsonTree;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +28,11 @@ import picocli.CommandLine.ParentCommand;
 final class StateCommands {
 
     private StateCommands() {
+    }
+
+    /** A member's JSON answer; an empty body is no document at all ({@link JsonTree#MISSING}). */
+    static Object readTree(String body) throws IOException {
+        return body.isBlank() ? JsonTree.MISSING : Json.read(body);
     }
 
     /** The rows of {@code list}/{@code topology} as ordered maps (the keys are patronictl's column names). */
@@ -173,10 +183,10 @@ final class StateCommands {
                     continue;
                 }
                 try {
-                    JsonNode doc = Output.JSON.readTree(rest.send("GET", CtlContext.url(m, "patroni"), null,
+                    Object doc = readTree(rest.send("GET", CtlContext.url(m, "patroni"), null,
                             CtlContext.REST_TIMEOUT_MS).body());
-                    int v = doc.path("server_version").asInt(0);
-                    ctx.out.println(m.name() + ": HAS " + doc.path("patroni").path("version").asText("?")
+                    int v = asInt(path(doc, "server_version"), 0);
+                    ctx.out.println(m.name() + ": HAS " + asText(path(path(doc, "patroni"), "version"), "?")
                             + " PostgreSQL " + (v == 0 ? "?" : (v / 10000) + "." + (v % 10000)));
                 } catch (IOException e) {
                     ctx.out.println(m.name() + ": failed to get version: " + e.getMessage());
@@ -210,10 +220,10 @@ final class StateCommands {
                 throw new CtlContext.CtlException("member " + name + " answered " + r.status() + " to GET /decisions");
             }
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (JsonNode d : Output.JSON.readTree(r.body())) {
-                rows.add(Output.row("Time", d.path("time").asText(), "Last", d.path("last_time").asText(),
-                        "Kind", d.path("kind").asText(), "Repeats", d.path("repeats").asInt(),
-                        "Decision", d.path("sentence").asText()));
+            for (Object d : JsonTree.elements(readTree(r.body()))) {
+                rows.add(Output.row("Time", asText(path(d, "time")), "Last", asText(path(d, "last_time")),
+                        "Kind", asText(path(d, "kind")), "Repeats", asInt(path(d, "repeats"), 0),
+                        "Decision", asText(path(d, "sentence"))));
             }
             ctx.out.print(Output.rows(format, "Decisions of " + name, rows,
                     List.of("Time", "Kind", "Repeats", "Decision"), Set.of("Repeats")));

@@ -1,9 +1,15 @@
 package io.has.ha;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.has.json.JsonTree.asBoolean;
+import static io.has.json.JsonTree.asInt;
+import static io.has.json.JsonTree.asLong;
+import static io.has.json.JsonTree.asText;
+import static io.has.json.JsonTree.path;
+
 import io.has.api.PeerHttp;
 import io.has.cluster.Member;
+import io.has.json.Json;
+import io.has.json.JsonTree;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,7 +27,6 @@ import java.util.concurrent.TimeoutException;
 public final class PeerProber {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PeerHttp http = new PeerHttp(null, "peer-probe");
 
@@ -56,12 +61,7 @@ public final class PeerProber {
      * body; true for a 200 within the deadline.
      */
     public Map<String, Boolean> postFailsafe(Map<String, String> members, Map<String, String> leader) {
-        String body;
-        try {
-            body = JSON.writeValueAsString(leader);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot encode the failsafe request", e);
-        }
+        String body = Json.PLAIN.write(leader);
         Map<String, CompletableFuture<Boolean>> pending = new HashMap<>();
         members.forEach((name, apiUrl) -> {
             try {
@@ -101,20 +101,21 @@ public final class PeerProber {
     /** Interprets a {@code /patroni} document the way Patroni's leader race does. */
     static PeerStatus parse(String name, String body) {
         try {
-            JsonNode n = JSON.readTree(body);
-            JsonNode xlog = n.path("xlog");
-            if (!xlog.isObject()) {
+            // an empty body reads as nothing at all, as databind's readTree had it
+            Object n = body.isBlank() ? JsonTree.MISSING : Json.read(body);
+            Object xlog = path(n, "xlog");
+            if (!(xlog instanceof Map<?, ?>)) {
                 return PeerStatus.unreachable(name, "no xlog in /patroni");
             }
-            String role = n.path("role").asText("");
-            long location = xlog.path("location").asLong(0);
+            String role = asText(path(n, "role"), "");
+            long location = asLong(path(xlog, "location"), 0);
             boolean primary = location != 0 || role.equals("primary") || role.equals("master");
             long wal = primary ? location
-                    : Math.max(xlog.path("received_location").asLong(0), xlog.path("replayed_location").asLong(0));
-            JsonNode tags = n.path("tags");
-            boolean nofailover = tags.path("nofailover").asBoolean(false);
-            Integer tl = n.has("timeline") ? n.get("timeline").asInt() : null;
-            return new PeerStatus(name, true, !primary, wal, nofailover, n.path("watchdog_failed").asBoolean(false),
+                    : Math.max(asLong(path(xlog, "received_location"), 0), asLong(path(xlog, "replayed_location"), 0));
+            boolean nofailover = asBoolean(path(path(n, "tags"), "nofailover"), false);
+            Object timeline = path(n, "timeline");
+            Integer tl = timeline == JsonTree.MISSING ? null : asInt(timeline, 0);
+            return new PeerStatus(name, true, !primary, wal, nofailover, asBoolean(path(n, "watchdog_failed"), false),
                     tl, null);
         } catch (Exception e) {
             return PeerStatus.unreachable(name, "unparsable /patroni: " + e.getMessage());

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.has.cluster.HostPort;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -246,5 +249,17 @@ class ConfigLoaderTest {
                 || describe.contains("password: ******"), describe);
         assertTrue(describe.contains("pg_ctl_timeout: 60"), "defaults are shown: " + describe);
         assertTrue(describe.contains("username: postgres"), describe);
+    }
+
+    @Test
+    void describeIsTheYamlJacksonPrinted() throws IOException {
+        Files.createDirectories(tmp.resolve("data"));
+        HasConfig c = valid(ConfigLoader.parse(ConfigFixtures.fullYaml(tmp), "x", Map.of()));
+        // ConfigDescriber's former writer
+        ObjectMapper jackson = new ObjectMapper(YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .build());
+        assertEquals(jackson.writeValueAsString(ConfigDescriber.effective(c)), c.describe());
     }
 }

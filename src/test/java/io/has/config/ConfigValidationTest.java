@@ -191,6 +191,21 @@ class ConfigValidationTest {
     }
 
     @Test
+    void yamlErrorsNameTheProblemAndItsPositionExactly() {
+        assertEquals("YAML syntax error at line 3, column 1: found character '\\t(TAB)' that cannot start any token. "
+                + "(Do not use \\t(TAB) for indentation)", messageFor(parse("scope: batman\nrestapi:\n\tlisten: x\n"), "has.yml"));
+        assertEquals("YAML syntax error at line 2, column 16: Malformed numeric value '.inf'",
+                messageFor(parse("scope: batman\nloop_wait: .inf\n"), "has.yml"));
+        assertTrue(messageFor(parse("? [a]\n: b\n"), "has.yml").startsWith(
+                "YAML syntax error at line 1, column 4: Expected a field name (Scalar value in YAML)"));
+        assertEquals("YAML syntax error at line 1, column 17: No content to map due to end-of-input",
+                messageFor(parse("# only a comment"), "has.yml"));
+        assertEquals("expected a map of settings at the top level, got a single value", messageFor(parse("pg1"), "has.yml"));
+        // a repeated key is not an error (as in PyYAML): the last value counts
+        assertEquals("pg9", parse(ConfigFixtures.minimalYaml(tmp) + "name: pg9\n").config().name());
+    }
+
+    @Test
     void missingFileIsAnError() {
         ConfigResult r = ConfigLoader.load(tmp.resolve("nope.yml"), Map.of());
         assertInvalid(r);

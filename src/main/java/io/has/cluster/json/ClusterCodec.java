@@ -1,12 +1,6 @@
 package io.has.cluster.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.has.cluster.ClusterStatus;
 import io.has.cluster.Failover;
 import io.has.cluster.HistoryEntry;
@@ -14,6 +8,8 @@ import io.has.cluster.MemberData;
 import io.has.cluster.PgState;
 import io.has.cluster.Role;
 import io.has.cluster.SyncState;
+import io.has.json.Json;
+import java.math.BigInteger;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -41,12 +37,6 @@ import java.util.TreeMap;
  */
 public final class ClusterCodec {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     /** Python's {@code datetime.isoformat()}: microseconds only when non-zero, offset as {@code +00:00}. */
     private static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
     private static final DateTimeFormatter ISO_MICROS =
@@ -64,7 +54,7 @@ public final class ClusterCodec {
 
     /** Encodes a member in Patroni's field order; optional fields are left out when not applicable. */
     public static String encodeMember(MemberData m) {
-        ObjectNode o = MAPPER.createObjectNode();
+        Map<String, Object> o = new LinkedHashMap<>();
         o.put("conn_url", m.connUrl());
         o.put("api_url", m.apiUrl());
         o.put("state", m.state() == null ? PgState.UNKNOWN.wire() : m.state().wire());
@@ -72,7 +62,7 @@ public final class ClusterCodec {
         o.put("version", m.version());
         if (!m.tags().isEmpty()) {
             // MemberData keeps tags in an unordered map: sort for a stable encoding.
-            o.set("tags", MAPPER.valueToTree(new TreeMap<>(m.tags())));
+            o.put("tags", new TreeMap<>(m.tags()));
         }
         if (m.xlogLocation() != null) {
             o.put("xlog_location", m.xlogLocation());
@@ -81,7 +71,7 @@ public final class ClusterCodec {
             o.put("timeline", m.timeline());
         }
         if (m.scheduledRestart() != null) {
-            o.set("scheduled_restart", MAPPER.valueToTree(m.scheduledRestart()));
+            o.put("scheduled_restart", m.scheduledRestart());
         }
         if (m.pause()) {
             o.put("pause", true);
@@ -108,20 +98,16 @@ public final class ClusterCodec {
         if (raw != null && raw.startsWith("postgres")) {
             return decodeLegacyMember(raw);
         }
-        JsonNode n = parse(raw);
-        if (!n.isObject()) {
-            throw new MalformedValueException("member value is not a JSON object");
-        }
+        Map<String, Object> n = object(parse(raw), "member value is not a JSON object");
         Map<String, Object> tags = new LinkedHashMap<>();
-        JsonNode t = n.get("tags");
-        if (t != null && t.isObject()) {
-            for (Map.Entry<String, JsonNode> e : t.properties()) {
-                if (!e.getValue().isNull()) {
-                    tags.put(e.getKey(), MAPPER.convertValue(e.getValue(), Object.class));
+        Map<String, Object> t = objectOrNull(n.get("tags"));
+        if (t != null) {
+            t.forEach((k, v) -> {
+                if (v != null) {
+                    tags.put(k, v);
                 }
-            }
+            });
         }
-        JsonNode pause = n.get("pause");
         return new MemberData(
                 text(n, "conn_url"),
                 text(n, "api_url"),
@@ -131,9 +117,8 @@ public final class ClusterCodec {
                 tags,
                 longValue(n.get("xlog_location")),
                 intValue(n.get("timeline")),
-                pause != null && pause.isBoolean() && pause.booleanValue(),
-                n.has("scheduled_restart") && n.get("scheduled_restart").isObject()
-                        ? MAPPER.convertValue(n.get("scheduled_restart"), LinkedHashMap.class) : null);
+                Boolean.TRUE.equals(n.get("pause")),
+                objectOrNull(n.get("scheduled_restart")));
     }
 
     private static MemberData decodeLegacyMember(String raw) {
@@ -165,7 +150,7 @@ public final class ClusterCodec {
 
     /** {@code {"leader":..,"member":..,"scheduled_at":..}} without nulls; an empty failover is {@code {}}. */
     public static String encodeFailover(Failover f) {
-        ObjectNode o = MAPPER.createObjectNode();
+        Map<String, Object> o = new LinkedHashMap<>();
         if (f.leader() != null) {
             o.put("leader", f.leader());
         }
@@ -193,10 +178,7 @@ public final class ClusterCodec {
         if (!s.startsWith("{") && !s.startsWith("[") && !s.startsWith("\"")) {
             return decodeLegacyFailover(s, version);
         }
-        JsonNode n = parse(s);
-        if (!n.isObject()) {
-            throw new MalformedValueException("failover value is not a JSON object");
-        }
+        Map<String, Object> n = object(parse(s), "failover value is not a JSON object");
         String at = text(n, "scheduled_at");
         return new Failover(text(n, "leader"), text(n, "member"), at == null ? null : parseTimestamp(at), version);
     }
@@ -235,7 +217,7 @@ public final class ClusterCodec {
 
     /** {@code {"leader":..,"sync_standby":"a,b"}} (sorted, null when none); an empty state is {@code {}}. */
     public static String encodeSync(SyncState s) {
-        ObjectNode o = MAPPER.createObjectNode();
+        Map<String, Object> o = new LinkedHashMap<>();
         if (s.leader() == null && s.syncStandby().isEmpty()) {
             return write(o);
         }
@@ -255,18 +237,15 @@ public final class ClusterCodec {
         if (raw == null || raw.isBlank()) {
             return new SyncState(null, List.of(), version);
         }
-        JsonNode n = parse(raw);
-        if (!n.isObject()) {
-            throw new MalformedValueException("sync value is not a JSON object");
-        }
+        Map<String, Object> n = object(parse(raw), "sync value is not a JSON object");
         List<String> names = new ArrayList<>();
-        JsonNode ss = n.get("sync_standby");
-        if (ss != null && ss.isTextual()) {
-            Arrays.stream(ss.textValue().split(",")).map(String::strip).filter(x -> !x.isEmpty()).forEach(names::add);
-        } else if (ss != null && ss.isArray()) {
-            ss.forEach(x -> {
-                if (x.isTextual() && !x.textValue().isEmpty()) {
-                    names.add(x.textValue());
+        Object ss = n.get("sync_standby");
+        if (ss instanceof String text) {
+            Arrays.stream(text.split(",")).map(String::strip).filter(x -> !x.isEmpty()).forEach(names::add);
+        } else if (ss instanceof List<?> list) {
+            list.forEach(x -> {
+                if (x instanceof String name && !name.isEmpty()) {
+                    names.add(name);
                 }
             });
         }
@@ -279,16 +258,19 @@ public final class ClusterCodec {
 
     /** {@code [[tl,lsn,"reason","timestamp","leader"],...]}; trailing nulls are left out. */
     public static String encodeHistory(List<HistoryEntry> history) {
-        ArrayNode a = MAPPER.createArrayNode();
+        List<Object> a = new ArrayList<>(history.size());
         for (HistoryEntry h : history) {
-            ArrayNode e = a.addArray();
-            e.add(h.timeline()).add(h.lsn()).add(h.reason());
+            List<Object> e = new ArrayList<>(5);
+            e.add(h.timeline());
+            e.add(h.lsn());
+            e.add(h.reason());
             if (h.timestamp() != null || h.newLeader() != null) {
                 e.add(h.timestamp());
             }
             if (h.newLeader() != null) {
                 e.add(h.newLeader());
             }
+            a.add(e);
         }
         return write(a);
     }
@@ -299,18 +281,19 @@ public final class ClusterCodec {
      * @throws MalformedValueException on garbage
      */
     public static List<HistoryEntry> decodeHistory(String raw) {
-        JsonNode n = parse(raw);
-        if (!n.isArray()) {
+        if (!(parse(raw) instanceof List<?> n)) {
             throw new MalformedValueException("history value is not a JSON list");
         }
         List<HistoryEntry> out = new ArrayList<>();
-        for (JsonNode e : n) {
-            Integer tl = e.isArray() && e.size() >= 3 ? intValue(e.get(0)) : null;
+        for (Object o : n) {
+            List<?> e = o instanceof List<?> l && l.size() >= 3 ? l : null;
+            Integer tl = e == null ? null : intValue(e.get(0));
             Long lsn = tl == null ? null : longValue(e.get(1));
             if (lsn == null) {
-                throw new MalformedValueException("history entry is not [timeline, lsn, reason, ...]: " + e);
+                throw new MalformedValueException("history entry is not [timeline, lsn, reason, ...]: "
+                        + Json.PLAIN.write(o));
             }
-            out.add(new HistoryEntry(tl, lsn, scalarText(e.get(2)), scalarText(e.get(3)), scalarText(e.get(4))));
+            out.add(new HistoryEntry(tl, lsn, scalarText(e, 2), scalarText(e, 3), scalarText(e, 4)));
         }
         return out;
     }
@@ -320,11 +303,10 @@ public final class ClusterCodec {
 
     /** {@code {"optime":N}} plus {@code "slots":{...}} (sorted by name) only when there are slots. */
     public static String encodeStatus(ClusterStatus s) {
-        ObjectNode o = MAPPER.createObjectNode();
+        Map<String, Object> o = new LinkedHashMap<>();
         o.put("optime", s.optime());
         if (!s.slots().isEmpty()) {
-            ObjectNode slots = o.putObject("slots");
-            new TreeMap<>(s.slots()).forEach(slots::put);
+            o.put("slots", new TreeMap<>(s.slots()));
         }
         return write(o);
     }
@@ -336,30 +318,29 @@ public final class ClusterCodec {
      * @throws MalformedValueException on garbage
      */
     public static ClusterStatus decodeStatus(String raw) {
-        JsonNode n = parse(raw);
-        if (n.isIntegralNumber()) {
-            return new ClusterStatus(n.longValue(), Map.of());
+        Object root = parse(raw);
+        if (root instanceof Integer || root instanceof Long || root instanceof BigInteger) {
+            return new ClusterStatus(((Number) root).longValue(), Map.of());
         }
-        if (!n.isObject()) {
-            throw new MalformedValueException("status value is neither an object nor an integer");
-        }
+        Map<String, Object> n = object(root, "status value is neither an object nor an integer");
         Long optime = longValue(n.get("optime"));
-        JsonNode slots = n.get("slots");
-        if (slots != null && slots.isTextual()) {
+        Object slots = n.get("slots");
+        if (slots instanceof String text) {
             try {
-                slots = MAPPER.readTree(slots.textValue());
+                slots = Json.read(text);
             } catch (JsonProcessingException e) {
                 slots = null;
             }
         }
         Map<String, Long> slotMap = new LinkedHashMap<>();
-        if (slots != null && slots.isObject()) {
-            for (Map.Entry<String, JsonNode> e : slots.properties()) {
-                Long lsn = longValue(e.getValue());
+        Map<String, Object> m = objectOrNull(slots);
+        if (m != null) {
+            m.forEach((k, v) -> {
+                Long lsn = longValue(v);
                 if (lsn != null) {
-                    slotMap.put(e.getKey(), lsn);
+                    slotMap.put(k, lsn);
                 }
-            }
+            });
         }
         return new ClusterStatus(optime == null ? 0 : optime, slotMap);
     }
@@ -383,11 +364,7 @@ public final class ClusterCodec {
     /** Compact JSON; key order follows the map's iteration order. */
     /** {@code failsafe}: a JSON object member name → api_url. */
     public static String encodeFailsafe(Map<String, String> failsafe) {
-        try {
-            return MAPPER.writeValueAsString(failsafe);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("failsafe cannot be encoded as JSON", e);
-        }
+        return Json.ASCII.write(failsafe);
     }
 
     /** Decodes {@code failsafe}; non-string values are skipped. */
@@ -396,24 +373,16 @@ public final class ClusterCodec {
         if (raw == null || raw.isBlank()) {
             return out;
         }
-        JsonNode n = parse(raw);
-        if (!n.isObject()) {
-            throw new MalformedValueException("failsafe value is not a JSON object");
-        }
-        n.fields().forEachRemaining(e -> {
-            if (e.getValue().isTextual()) {
-                out.put(e.getKey(), e.getValue().asText());
+        object(parse(raw), "failsafe value is not a JSON object").forEach((k, v) -> {
+            if (v instanceof String apiUrl) {
+                out.put(k, apiUrl);
             }
         });
         return out;
     }
 
     public static String encodeConfig(Map<String, Object> config) {
-        try {
-            return MAPPER.writeValueAsString(config);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("config cannot be encoded as JSON", e);
-        }
+        return Json.ASCII.write(config);
     }
 
     /**
@@ -421,64 +390,68 @@ public final class ClusterCodec {
      *
      * @throws MalformedValueException when the value is not a JSON object
      */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> decodeConfig(String raw) {
         if (raw == null || raw.isBlank()) {
             return new LinkedHashMap<>();
         }
-        JsonNode n = parse(raw);
-        if (!n.isObject()) {
-            throw new MalformedValueException("config value is not a JSON object");
-        }
-        return MAPPER.convertValue(n, LinkedHashMap.class);
+        return object(parse(raw), "config value is not a JSON object");
     }
 
     // ---------------------------------------------------------------------------------------------
     // helpers
 
-    private static JsonNode parse(String raw) {
+    /** The first JSON value of {@code raw} as plain Java values ({@link Json}); trailing text is not read. */
+    private static Object parse(String raw) {
         if (raw == null || raw.isBlank()) {
             throw new MalformedValueException("empty value");
         }
         try {
-            JsonNode n = MAPPER.readTree(raw);
-            if (n == null || n.isMissingNode()) {
-                throw new MalformedValueException("empty value");
-            }
-            return n;
+            return Json.read(raw);
         } catch (JsonProcessingException e) {
             throw new MalformedValueException("not JSON: " + e.getOriginalMessage(), e);
         }
     }
 
-    private static String write(JsonNode n) {
-        try {
-            return MAPPER.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            // a tree of plain nodes always serializes
-            throw new IllegalStateException(e);
+    /** {@code value} as a JSON object, or a {@link MalformedValueException} with {@code message}. */
+    private static Map<String, Object> object(Object value, String message) {
+        Map<String, Object> m = objectOrNull(value);
+        if (m == null) {
+            throw new MalformedValueException(message);
         }
+        return m;
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v != null && v.isTextual() ? v.textValue() : null;
+    /** {@code value} as a JSON object (keys are always strings in a tree {@link Json} read), else null. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> objectOrNull(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
     }
 
-    private static String scalarText(JsonNode v) {
-        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+    private static String write(Object tree) {
+        return Json.ASCII.write(tree);
     }
 
-    private static Long longValue(JsonNode v) {
-        if (v == null) {
-            return null;
+    private static String text(Map<String, Object> n, String field) {
+        return n.get(field) instanceof String s ? s : null;
+    }
+
+    /** Element {@code i} as text when it is a scalar (numbers and booleans in JSON form), else null. */
+    private static String scalarText(List<?> e, int i) {
+        Object v = i < e.size() ? e.get(i) : null;
+        return v == null || v instanceof Map<?, ?> || v instanceof List<?> ? null : String.valueOf(v);
+    }
+
+    /** An integer that fits a long, or a decimal string of one; null for anything else. */
+    private static Long longValue(Object v) {
+        if (v instanceof Integer || v instanceof Long) {
+            return ((Number) v).longValue();
         }
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            return v.longValue();
+        if (v instanceof BigInteger b) {
+            return b.bitLength() < Long.SIZE ? b.longValue() : null;
         }
-        if (v.isTextual()) {
+        if (v instanceof String s) {
             try {
-                return Long.parseLong(v.textValue().strip());
+                return Long.parseLong(s.strip());
             } catch (NumberFormatException e) {
                 return null;
             }
@@ -486,7 +459,7 @@ public final class ClusterCodec {
         return null;
     }
 
-    private static Integer intValue(JsonNode v) {
+    private static Integer intValue(Object v) {
         Long l = longValue(v);
         return l == null || l < Integer.MIN_VALUE || l > Integer.MAX_VALUE ? null : l.intValue();
     }

@@ -185,6 +185,26 @@ class ClusterCodecTest {
     }
 
     @Test
+    void looselyTypedFieldsDecodeAsPatroniWroteThemOrAreIgnored() {
+        MemberData m = ClusterCodec.decodeMemberStrict("{\"state\":\"running\",\"timeline\":\" 3 \","
+                + "\"xlog_location\":1.5,\"pause\":\"true\",\"version\":4,"
+                + "\"tags\":{\"nofailover\":false,\"gone\":null,\"zone\":{\"dc\":1}},\"scheduled_restart\":[]}");
+        assertEquals(3, m.timeline());
+        assertNull(m.xlogLocation());
+        assertFalse(m.pause());
+        assertNull(m.version());
+        assertNull(m.scheduledRestart());
+        assertEquals(Map.of("nofailover", false, "zone", Map.of("dc", 1)), m.tags());
+        assertEquals("{\"conn_url\":null,\"api_url\":null,\"state\":\"running\",\"role\":null,\"version\":null,"
+                + "\"tags\":{\"nofailover\":false,\"zone\":{\"dc\":1}},\"timeline\":3}", ClusterCodec.encodeMember(m));
+        List<HistoryEntry> h = ClusterCodec.decodeHistory("[[2,\"200\",4.5,true,null]]");
+        assertEquals(new HistoryEntry(2, 200, "4.5", "true", null), h.get(0));
+        MalformedValueException e = assertThrows(MalformedValueException.class,
+                () -> ClusterCodec.decodeHistory("[[1, 99999999999999999999, \"r\"]]"));
+        assertEquals("history entry is not [timeline, lsn, reason, ...]: [1,99999999999999999999,\"r\"]", e.getMessage());
+    }
+
+    @Test
     void statusAcceptsBareIntegerAndSlotsAsString() {
         assertEquals("{\"optime\":5,\"slots\":{\"a\":1,\"b\":2}}",
                 ClusterCodec.encodeStatus(new ClusterStatus(5, Map.of("b", 2L, "a", 1L))));
