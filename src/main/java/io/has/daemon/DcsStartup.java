@@ -4,6 +4,7 @@ import io.has.dcs.DcsException;
 import io.has.dcs.zk.ZooKeeperDcs;
 import io.has.util.Threads;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,8 @@ final class DcsStartup {
     private final Runnable wakeup;
     private final Thread thread;
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Counted down by {@link #cancel}: the attempts check it, since Curator may swallow the interrupt. */
+    private final CountDownLatch cancelled = new CountDownLatch(1);
     private volatile boolean connected;
 
     /**
@@ -48,24 +51,32 @@ final class DcsStartup {
 
     /** Ends the attempts (shutdown); a connection already made stays, for the caller to close. */
     void cancel() {
+        cancelled.countDown();
         thread.interrupt();
+    }
+
+    private boolean isCancelled() {
+        return cancelled.getCount() == 0 || Thread.currentThread().isInterrupted();
     }
 
     private void connect() {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!isCancelled()) {
                 try {
                     dcs.start(wakeup);
                     connected = true;
                     return;
                 } catch (DcsException | RuntimeException e) {
-                    if (Thread.currentThread().isInterrupted()) {
+                    // an interrupt sent while Curator closes the failed attempt can be lost: the latch is not
+                    if (isCancelled()) {
                         return;
                     }
                     log.warn("[{}] ZooKeeper is not reachable yet ({}); retrying in {} s", member, e.getMessage(),
                             RETRY_MS / 1000);
                 }
-                Thread.sleep(RETRY_MS); // pacing a retry, not synchronising a test
+                if (cancelled.await(RETRY_MS, TimeUnit.MILLISECONDS)) { // pacing a retry, ended by cancel()
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             // cancelled: shutting down
