@@ -40,7 +40,7 @@ PROFILES = {
 }
 # the shipped defaults (scripts/has, sysconfig/vastbase-has; dependencies.md §5); the class-data sharing
 # archives beside the jar are added as the launchers add them (cds_opts)
-HAS_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-Xmn3m', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=25',
+HAS_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-Xmn1m', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=25',
                  '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData']
 HASCTL_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k',
                     '-XX:-UsePerfData']

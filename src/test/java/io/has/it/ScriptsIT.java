@@ -47,7 +47,7 @@ class ScriptsIT {
         assertEquals(0, has.exit(), has.output());
         // exec: the JVM replaces the launcher, so signals sent to the launcher's pid reach it
         assertTrue(has.stdout().startsWith(self + "\n"), "scripts/has must exec java:\n" + has.output());
-        assertTrue(has.stdout().contains("arg=-Xmx64m\narg=-Xms8m\narg=-Xmn3m\narg=-XX:MinHeapFreeRatio=10\n"
+        assertTrue(has.stdout().contains("arg=-Xmx64m\narg=-Xms8m\narg=-Xmn1m\narg=-XX:MinHeapFreeRatio=10\n"
                 + "arg=-XX:MaxHeapFreeRatio=25\narg=-XX:+UseSerialGC\narg=-XX:TieredStopAtLevel=1\narg=-Xss512k\n"
                 + "arg=-XX:-UsePerfData\n"
                 + "arg=-jar\narg=" + jar + "\narg=/etc/has/pg1.yml\n"), has.output());
