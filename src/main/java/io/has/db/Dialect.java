@@ -143,6 +143,9 @@ public interface Dialect {
     /** The file whose modification marks a control-file change (for caching control data). */
     Path controlFile(Path dataDir);
 
+    /** The server's lock file in the data directory ({@code postmaster.pid}). */
+    Path pidFile(Path dataDir);
+
     /** Pid of the postmaster recorded in the data directory, if the lock file exists and is readable. */
     OptionalLong postmasterPid(Path dataDir);
 

@@ -45,6 +45,7 @@ final class PostmasterWatch implements AutoCloseable {
     private LongConsumer listener; // guarded by this
     private ProcessHandle wanted; // guarded by this
     private ProcessHandle lastExited; // guarded by this
+    private ProcessHandle armed; // guarded by this: polled through an open pidfd, no exit seen yet
     private boolean closed; // guarded by this
     private Thread thread; // guarded by this
     private PidfdLibC lib; // guarded by this (written once, before the thread starts)
@@ -86,6 +87,15 @@ final class PostmasterWatch implements AutoCloseable {
         }
         wanted = process;
         signal();
+    }
+
+    /**
+     * True while the watch thread holds a pidfd of {@code process} and has not seen it exit: the
+     * process is alive (a pidfd names one process, never a later one with a reused pid). False before
+     * the thread has opened it, after its exit, after {@link #close} and where the watch is unavailable.
+     */
+    synchronized boolean armedOn(ProcessHandle process) {
+        return !closed && process.equals(armed);
     }
 
     /** Null while the watch works (or has not been needed yet), else why it cannot work here. */
@@ -205,6 +215,7 @@ final class PostmasterWatch implements AutoCloseable {
                     want = wanted;
                 }
                 if (!Objects.equals(want, watching)) {
+                    disarm();
                     pidfd = closeFd(pidfd);
                     watching = want;
                     if (want != null) {
@@ -219,6 +230,9 @@ final class PostmasterWatch implements AutoCloseable {
                             pidfd = closeFd(pidfd);
                             exited(want);
                             continue;
+                        }
+                        synchronized (this) {
+                            armed = want;
                         }
                     }
                 }
@@ -254,7 +268,12 @@ final class PostmasterWatch implements AutoCloseable {
         }
     }
 
+    private synchronized void disarm() {
+        armed = null;
+    }
+
     private synchronized void fail(String why) {
+        armed = null;
         unavailable = why;
         wanted = null;
         log.warn("{} postmaster exit watch stopped ({}); a crash is noticed at the next HA cycle", who, why);
@@ -263,6 +282,7 @@ final class PostmasterWatch implements AutoCloseable {
     private void exited(ProcessHandle process) {
         LongConsumer l;
         synchronized (this) {
+            armed = null;
             lastExited = process;
             if (process.equals(wanted)) {
                 wanted = null;

@@ -5,10 +5,12 @@ import io.has.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -49,18 +51,52 @@ final class ServerControl {
     /** The last postmaster seen alive, until stopped through pg_ctl (0: none). */
     private volatile long lastPostmasterPid;
 
+    /** The postmaster last found alive, and the lock file (as stat(2) saw it before) that named it. */
+    private record Seen(ProcessHandle process, BasicFileAttributes lockFile) {
+    }
+
+    private volatile Seen seen;
+
     /**
      * True when the lock file names a live server process (an exited one that is not reaped yet is
      * not alive). Points the postmaster watch at it, so every start — by HAS or by hand — is watched
      * from the first probe that sees it.
+     *
+     * <p>Once the watch holds the process's pidfd, a probe whose lock file is unchanged (same inode,
+     * size and modification time) answers from that alone: one stat(2) each HA cycle instead of reading
+     * the lock file and /proc. Any change of the file, an exit, or a watch that does not work here
+     * means the full check.
      */
     boolean postmasterAlive() {
+        Path lockFile = dialect.pidFile(paths.dataDir());
+        BasicFileAttributes before = attributes(lockFile);
+        Seen s = seen;
+        if (s != null && before != null && sameFile(s.lockFile(), before) && watch.armedOn(s.process())) {
+            return true;
+        }
+        seen = null;
         Optional<ProcessHandle> pm = postmaster();
         pm.ifPresent(h -> {
             lastPostmasterPid = h.pid();
             watch.watch(h);
+            if (before != null) {
+                seen = new Seen(h, before); // read before the pid: a later rewrite only forces a full check
+            }
         });
         return pm.isPresent();
+    }
+
+    private static BasicFileAttributes attributes(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean sameFile(BasicFileAttributes a, BasicFileAttributes b) {
+        return Objects.equals(a.fileKey(), b.fileKey()) && a.size() == b.size()
+                && a.lastModifiedTime().equals(b.lastModifiedTime()) && a.fileKey() != null;
     }
 
     private Optional<ProcessHandle> postmaster() {

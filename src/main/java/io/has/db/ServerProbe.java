@@ -3,9 +3,9 @@ package io.has.db;
 import io.has.cluster.HostPort;
 import io.has.cluster.PgState;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +13,18 @@ import java.util.Map;
 /**
  * Observes a running server over one JDBC connection kept open between probes (reopened once when it
  * has broken). Each probe is one query (two on a primary, which also lists its WAL senders), bounded
- * by the connector's timeouts. Thread-safe.
+ * by the connector's timeouts. Both are prepared statements kept with the connection: the driver
+ * parses their text once, and from the fifth run on the server runs its own prepared statement
+ * (pgjdbc's {@code prepareThreshold}) instead of parsing and planning the query every HA cycle.
+ * Thread-safe.
  */
 final class ServerProbe implements AutoCloseable {
 
     private final Dialect dialect;
     private final LocalConnector connector;
     private Connection connection; // guarded by this
+    private PreparedStatement probe; // guarded by this; of connection
+    private PreparedStatement replication; // guarded by this; of connection
 
     ServerProbe(Dialect dialect, LocalConnector connector) {
         this.dialect = dialect;
@@ -59,27 +64,30 @@ final class ServerProbe implements AutoCloseable {
 
     private LocalState query(HostPort configuredUpstream) throws SQLException {
         if (connection == null || connection.isClosed()) {
+            closeQuietly();
             connection = connector.openProbe();
+            probe = connection.prepareStatement(dialect.sql("probe"));
+            replication = connection.prepareStatement(dialect.sql("replication"));
         }
-        try (Statement st = connection.createStatement()) {
+        try {
             Map<String, String> row;
-            try (ResultSet rs = st.executeQuery(dialect.sql("probe"))) {
+            try (ResultSet rs = probe.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("probe query returned no row");
                 }
                 row = ProbeRows.row(rs);
             }
             boolean inRecovery = ProbeRows.bool(row.get("in_recovery"));
-            List<ReplicationInfo> senders = inRecovery ? List.of() : replication(st);
+            List<ReplicationInfo> senders = inRecovery ? List.of() : replication();
             return ProbeRows.localState(row, dialect, configuredUpstream, senders);
         } catch (IllegalArgumentException e) {
             throw new SQLException("cannot parse the probe result: " + e.getMessage(), e);
         }
     }
 
-    private List<ReplicationInfo> replication(Statement st) throws SQLException {
+    private List<ReplicationInfo> replication() throws SQLException {
         List<ReplicationInfo> out = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery(dialect.sql("replication"))) {
+        try (ResultSet rs = replication.executeQuery()) {
             while (rs.next()) {
                 out.add(ProbeRows.replication(ProbeRows.row(rs), dialect));
             }
@@ -88,6 +96,8 @@ final class ServerProbe implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        probe = null; // closed with their connection
+        replication = null;
         if (connection != null) {
             try {
                 connection.close();

@@ -57,6 +57,23 @@ class PostmasterWatchTest {
     }
 
     @Test
+    void armedWhileTheWatchedProcessLivesOnly() throws Exception {
+        Process p = sleeper();
+        Process other = sleeper();
+        assertFalse(watch.armedOn(p.toHandle()), "not armed before it is watched");
+        watchOrSkip(p);
+        await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).until(() -> watch.armedOn(p.toHandle()));
+        assertFalse(watch.armedOn(other.toHandle()), "armed on the watched process only");
+        p.destroyForcibly();
+        assertEquals(p.pid(), nextExit());
+        assertFalse(watch.armedOn(p.toHandle()), "no longer armed once its exit is reported");
+        watch.watch(other.toHandle());
+        await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).until(() -> watch.armedOn(other.toHandle()));
+        watch.close();
+        assertFalse(watch.armedOn(other.toHandle()), "not armed after close");
+    }
+
+    @Test
     void followsTheLatestProcessOnly() throws Exception {
         Process first = sleeper();
         Process second = sleeper();

@@ -295,6 +295,11 @@ public class PostgresDialect implements Dialect {
     }
 
     @Override
+    public Path pidFile(Path dataDir) {
+        return dataDir.resolve(PID_FILE);
+    }
+
+    @Override
     public OptionalLong postmasterPid(Path dataDir) {
         return LockFile.pid(dataDir.resolve(PID_FILE));
     }
