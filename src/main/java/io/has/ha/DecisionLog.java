@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The last decisions of this node, newest last. A decision equal to the previous one is not added
@@ -44,7 +45,15 @@ public final class DecisionLog {
     }
 
     /** Records a decision with the facts that drove it. */
-    public synchronized boolean record(long nowMs, String kind, String sentence, Map<String, Object> facts) {
+    public boolean record(long nowMs, String kind, String sentence, Map<String, Object> facts) {
+        return record(nowMs, kind, sentence, () -> facts);
+    }
+
+    /**
+     * Records a decision with the facts that drove it; {@code facts} is asked only for a new entry (a
+     * repeated decision keeps the facts of its first time).
+     */
+    public synchronized boolean record(long nowMs, String kind, String sentence, Supplier<Map<String, Object>> facts) {
         Entry last = entries.peekLast();
         if (last != null && last.kind().equals(kind) && last.sentence().equals(sentence)) {
             entries.pollLast();
@@ -55,7 +64,7 @@ public final class DecisionLog {
         if (entries.size() == capacity) {
             entries.pollFirst();
         }
-        entries.addLast(new Entry(nowMs, nowMs, kind, sentence, 0, facts));
+        entries.addLast(new Entry(nowMs, nowMs, kind, sentence, 0, facts.get()));
         return true;
     }
 

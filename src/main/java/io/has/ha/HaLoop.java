@@ -213,7 +213,7 @@ public final class HaLoop {
         String kind = outcome.ok() ? decision.kind() : decision.kind() + "Failed";
         String sentence = outcome.ok() ? decision.describe() : outcome.message();
         int repeatsBefore = decisions.lastRepeats();
-        boolean changed = decisions.record(now, kind, sentence, view.facts());
+        boolean changed = decisions.record(now, kind, sentence, view::facts);
         if (changed) {
             String line = (dynamic.pause() && !sentence.startsWith("PAUSE: ") ? "PAUSE: " : "") + sentence
                     + (repeatsBefore > 0 ? " (previous decision repeated " + repeatsBefore + " times)" : "");

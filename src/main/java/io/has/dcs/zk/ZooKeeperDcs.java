@@ -84,6 +84,7 @@ public final class ZooKeeperDcs implements Dcs {
 
     // Write-skipping memory, valid for one session only.
     private volatile byte[] lastMemberBytes;
+    private volatile MemberData lastMemberData; // what lastMemberBytes encodes
     private volatile long lastMemberSession;
     private volatile ClusterStatus lastStatus;
 
@@ -445,9 +446,13 @@ public final class ZooKeeperDcs implements Dcs {
 
     @Override
     public void touchMember(MemberData data) throws DcsException {
-        byte[] value = bytes(ClusterCodec.encodeMember(data));
         long session = currentSession();
+        if (session != 0 && session == lastMemberSession && data.equals(lastMemberData)) {
+            return; // the usual idle cycle: not even encoded
+        }
+        byte[] value = bytes(ClusterCodec.encodeMember(data));
         if (session != 0 && session == lastMemberSession && Arrays.equals(value, lastMemberBytes)) {
+            lastMemberData = data;
             return;
         }
         Deadline d = Deadline.in(BEST_EFFORT_MS);
@@ -456,7 +461,7 @@ public final class ZooKeeperDcs implements Dcs {
             // we created it in this session: a plain set is enough
             CuratorEvent e = ops.setData(path, value, -1, d);
             if (ZkOps.code(e) == Code.OK) {
-                remember(value, session);
+                remember(value, data, session);
                 return;
             }
         }
@@ -477,11 +482,12 @@ public final class ZooKeeperDcs implements Dcs {
         if (ZkOps.code(e) != Code.OK) {
             throw ops.unexpected(e);
         }
-        remember(value, session);
+        remember(value, data, session);
     }
 
-    private void remember(byte[] value, long session) {
+    private void remember(byte[] value, MemberData data, long session) {
         lastMemberBytes = value;
+        lastMemberData = data;
         lastMemberSession = session;
     }
 
