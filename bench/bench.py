@@ -41,7 +41,9 @@ PROFILES = {
 # the shipped defaults (scripts/has, sysconfig/vastbase-has; dependencies.md §5); the class-data sharing
 # archives beside the jar are added as the launchers add them (cds_opts)
 HAS_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-Xmn1m', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=25',
-                 '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData']
+                 '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData',
+                 '-XX:+UnlockDiagnosticVMOptions', '-XX:AsyncDeflationInterval=10000',
+                 '-XX:GuaranteedSafepointInterval=10000']
 HASCTL_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k',
                     '-XX:-UsePerfData']
 SYSTEMS = ('has', 'patroni')

@@ -49,7 +49,8 @@ class ScriptsIT {
         assertTrue(has.stdout().startsWith(self + "\n"), "scripts/has must exec java:\n" + has.output());
         assertTrue(has.stdout().contains("arg=-Xmx64m\narg=-Xms8m\narg=-Xmn1m\narg=-XX:MinHeapFreeRatio=10\n"
                 + "arg=-XX:MaxHeapFreeRatio=25\narg=-XX:+UseSerialGC\narg=-XX:TieredStopAtLevel=1\narg=-Xss512k\n"
-                + "arg=-XX:-UsePerfData\n"
+                + "arg=-XX:-UsePerfData\narg=-XX:+UnlockDiagnosticVMOptions\narg=-XX:AsyncDeflationInterval=10000\n"
+                + "arg=-XX:GuaranteedSafepointInterval=10000\n"
                 + "arg=-jar\narg=" + jar + "\narg=/etc/has/pg1.yml\n"), has.output());
 
         // mvn package wrote the two class-data sharing archives beside the jar: each launcher passes on its own
