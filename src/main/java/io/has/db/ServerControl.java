@@ -95,8 +95,8 @@ final class ServerControl {
     }
 
     private static boolean sameFile(BasicFileAttributes a, BasicFileAttributes b) {
-        return Objects.equals(a.fileKey(), b.fileKey()) && a.size() == b.size()
-                && a.lastModifiedTime().equals(b.lastModifiedTime()) && a.fileKey() != null;
+        return a.fileKey() != null && Objects.equals(a.fileKey(), b.fileKey()) && a.size() == b.size()
+                && a.lastModifiedTime().equals(b.lastModifiedTime());
     }
 
     private Optional<ProcessHandle> postmaster() {

@@ -63,9 +63,9 @@ final class ServerProbe implements AutoCloseable {
     }
 
     private LocalState query(HostPort configuredUpstream) throws SQLException {
-        if (connection == null || connection.isClosed()) {
+        if (connection == null || probe == null || connection.isClosed()) {
             closeQuietly();
-            connection = connector.openProbe();
+            connection = connector.openProbe(); // closed again by the caller if preparing fails
             probe = connection.prepareStatement(dialect.sql("probe"));
             replication = connection.prepareStatement(dialect.sql("replication"));
         }
