@@ -2,6 +2,7 @@ package io.has.ha;
 
 import io.has.cluster.Failover;
 import io.has.cluster.Member;
+import io.has.db.ReplicationInfo;
 import io.has.ha.Decision.ClearFailover;
 import io.has.ha.Decision.Demote;
 import io.has.ha.Decision.DemoteMode;
@@ -69,7 +70,8 @@ final class ManualFailover {
                     : !p.inRecovery() ? "not a replica"
                     : p.nofailover() ? "tagged nofailover"
                     : p.watchdogFailed() ? "without a usable watchdog"
-                    : own - p.walPosition() > v.config().maximumLagOnFailover() ? "lagging" : null;
+                    : own - position(v, m.name(), p.walPosition()) > v.config().maximumLagOnFailover() ? "lagging"
+                    : null;
             if (why == null) {
                 int kill = v.config().synchronousMode() ? v.config().primaryStopTimeout() : 0;
                 return new Demote(DemoteMode.GRACEFUL, kill, "manual failover: demoting myself"
@@ -79,6 +81,23 @@ final class ManualFailover {
         }
         return new ClearFailover(f.version(), "manual failover: no healthy candidate ("
                 + (unhealthy.isEmpty() ? "no other members" : String.join(", ", unhealthy)) + "); cleared the request");
+    }
+
+    /**
+     * How far a candidate has WAL: what it reported over REST, which is as old as its last HA cycle
+     * (up to loop_wait), or what our WAL sender for it confirmed at this cycle's probe, whichever is
+     * further. Right after the candidate (re)started, with writes going on, its report alone can be
+     * a loop behind and refuse a switchover to a replica that streams in step.
+     */
+    static long position(ClusterView v, String member, long reported) {
+        long best = reported;
+        for (ReplicationInfo r : v.local().replication()) {
+            if (member.equals(r.applicationName())) {
+                best = Math.max(best, Math.max(r.flushLsn() == null ? 0 : r.flushLsn(),
+                        r.replayLsn() == null ? 0 : r.replayLsn()));
+            }
+        }
+        return best;
     }
 
     /** The sentence for a leader waiting for its scheduled switchover, or null when none is waiting. */

@@ -66,6 +66,27 @@ class HaDeciderSwitchoverTest {
         }
 
         @Test
+        void aCandidateWhoseReportIsALoopOldButWhoseSenderIsInStepIsNotLagging() {
+            // the candidate's REST status is from its last cycle; our WAL sender for it is from this one
+            long now = 50_000_000;
+            Decision d = view("pg1", withFailover(ledBy("pg1", now, 1), "pg1", "pg2", null),
+                    Views.runningPrimaryWithStandbys(now, "pg2", "async", "pg3", "async"))
+                    .peer("pg2", true, 100).peer("pg3", true, 100).decide();
+            assertEquals("manual failover: demoting myself in favour of pg2",
+                    assertInstanceOf(Demote.class, d).reason());
+        }
+
+        @Test
+        void aCandidateBehindInItsReportAndAtOurSenderIsLagging() {
+            long now = 50_000_000;
+            Decision d = view("pg1", withFailover(ledBy("pg1", now, 1), "pg1", "pg2", null),
+                    Views.runningPrimaryWithStandbys(now, "pg3", "async"))
+                    .peer("pg2", true, 100).peer("pg3", true, 100).decide();
+            assertEquals("manual failover: no healthy candidate (pg2 is lagging); cleared the request",
+                    assertInstanceOf(ClearFailover.class, d).reason());
+        }
+
+        @Test
         void switchoverToAnyMemberNeedsOneHealthyReplica() {
             Decision d = view("pg1", withFailover(ledBy("pg1", 100, 1), "pg1", null, null), runningPrimary(100, 1))
                     .unreachablePeer("pg2").peer("pg3", true, 100).decide();
