@@ -208,6 +208,7 @@ public final class HaLoop {
         HaDecider.Step step = HaDecider.decide(view, memory);
         memory = step.memory();
         Decision decision = step.decision();
+        publishEarly(local, view.holdsLock());
         Outcome outcome = executor.execute(decision, view);
         // logged after acting, so the sentence states what happened, not what was attempted
         String kind = outcome.ok() ? decision.kind() : decision.kind() + "Failed";
@@ -370,12 +371,32 @@ public final class HaLoop {
                 log.warn("[{}] could not publish the member key: {}", config.name(), e.getMessage());
             }
         }
-        long now = System.currentTimeMillis();
         boolean failsafeActive = !view.dcsOk() && (holdsLock
                 || requests.failsafeActive(System.currentTimeMillis(), dynamic.ttl() * 1000L));
-        StatusSnapshot.LoopStats stats = new StatusSnapshot.LoopStats(lastCycleSec, lastDcsReadSec,
-                vipHeld, watchdog.isActive(), !watchdog.isHealthy(),
-                failsafeActive);
+        setSnapshot(local, holdsLock, new StatusSnapshot.LoopStats(lastCycleSec, lastDcsReadSec,
+                vipHeld, watchdog.isActive(), !watchdog.isHealthy(), failsafeActive));
+    }
+
+    /**
+     * Publishes the status at once, before acting, when PostgreSQL's state changed since the last
+     * status: members woken by what we are about to do (release the lock after a crash, say) ask our
+     * REST API at once, and must not see the running primary of the previous cycle.
+     */
+    private void publishEarly(LocalState local, boolean holdsLock) {
+        StatusSnapshot prev = snapshot.get();
+        if (prev == null || postgresChanged(prev.local(), local)) {
+            setSnapshot(local, holdsLock, prev == null ? StatusSnapshot.LoopStats.NONE : prev.stats());
+        }
+    }
+
+    /** PostgreSQL's state as peers read it from our status: its state, running or not, primary or not. */
+    static boolean postgresChanged(LocalState before, LocalState now) {
+        return before.state() != now.state() || before.isRunning() != now.isRunning()
+                || before.inRecovery() != now.inRecovery();
+    }
+
+    private void setSnapshot(LocalState local, boolean holdsLock, StatusSnapshot.LoopStats stats) {
+        long now = System.currentTimeMillis();
         snapshot.set(new StatusSnapshot(config.scope(), config.name(), Version.VERSION, local, holdsLock,
                 holdsLock ? now + dynamic.ttl() * 1000L : 0, lastCluster, dcsLastSeenMs, dynamic, config.tags(),
                 local.systemId(), now + dynamic.loopWait() * 1000L, now, stats));
