@@ -50,6 +50,7 @@ final class ZkConnection {
     private volatile ConnectionState lastState;
     private volatile long armedSession;
     private volatile boolean closed;
+    private volatile int readTimeoutMs;
 
     private ZkConnection(CuratorFramework client, String basePath, String prefix, WakeupFilter filter,
             Runnable signal) {
@@ -79,8 +80,8 @@ final class ZkConnection {
     }
 
     /** Builds and starts the client and the watch; does not wait for the connection. */
-    static ZkConnection open(String connectString, int ttl, int retryTimeout, String basePath, WakeupFilter filter,
-            String prefix, Runnable signal) {
+    static ZkConnection open(String connectString, int ttl, int loopWait, int retryTimeout, String basePath,
+            WakeupFilter filter, String prefix, Runnable signal) {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs(ttl * 1000)
@@ -93,11 +94,13 @@ final class ZkConnection {
                 .ensembleTracker(false)
                 .build();
         ZkConnection c = new ZkConnection(client, basePath, prefix, filter, signal);
+        c.readTimeoutMs = ZkReadTimeout.forLoopWait(loopWait);
         client.getConnectionStateListenable().addListener((cf, state) -> {
             c.lastState = state;
             c.changes.incrementAndGet();
             LOG.info("{}ZooKeeper connection {}", prefix, state);
             if (state.isConnected()) {
+                c.applyReadTimeout(); // the client reset it on connecting
                 c.arm(); // a new session has no watch; within the same session this is a no-op
             }
             signal.run();
@@ -125,6 +128,32 @@ final class ZkConnection {
             }).usingWatcher(watcher).forPath(basePath);
         } catch (Exception e) {
             LOG.debug("{}could not add the watch on {}: {}", prefix, basePath, e.toString());
+        }
+    }
+
+    /**
+     * Sets Patroni's read timeout for {@code loopWait} on the current connection and on later ones
+     * ({@link ZkReadTimeout}).
+     */
+    void readTimeoutFor(int loopWait) {
+        readTimeoutMs = ZkReadTimeout.forLoopWait(loopWait);
+        applyReadTimeout();
+    }
+
+    /** The read timeout in force on the current connection, in milliseconds (-1: unknown). */
+    int readTimeout() {
+        try {
+            return ZkReadTimeout.current(client.getZookeeperClient().getZooKeeper());
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private void applyReadTimeout() {
+        try {
+            ZkReadTimeout.apply(client.getZookeeperClient().getZooKeeper(), readTimeoutMs);
+        } catch (Exception e) {
+            LOG.debug("{}no ZooKeeper handle to set the read timeout on: {}", prefix, e.toString());
         }
     }
 

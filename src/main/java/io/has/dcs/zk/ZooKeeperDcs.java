@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@code max(1 s, retry_timeout / 2)}. Timing-critical and atomic calls run under one deadline of
  * {@code retry_timeout} (see {@link ZkOps}: bounded waits plus retries with a backoff capped at 1 s) and
  * throw {@link DcsException} when it passes. Best-effort writes ({@link #touchMember},
- * {@link #writeStatus}, {@link #writeHistory}) get one second. {@code loop_wait} has no ZooKeeper
- * counterpart here (Patroni uses it for kazoo's read timeout, which the Java client derives from the
- * session timeout).
+ * {@link #writeStatus}, {@link #writeHistory}) get one second. {@code loop_wait} sets the connection's
+ * read timeout as in Patroni, {@code max(loop_wait - 2, 2)} s ({@link ZkReadTimeout}): the client pings
+ * at half of it and leaves a server it heard nothing from for that long.
  *
  * <p><b>Sessions.</b> The leader lock is the ephemeral {@code leader} znode; its lifetime is our
  * session. Ownership is always checked against the current session id, never assumed: after a new
@@ -77,6 +77,7 @@ public final class ZooKeeperDcs implements Dcs {
     private final ClusterReader reader;
 
     private volatile int ttl;
+    private volatile int loopWait;
     private volatile int retryTimeout;
     private volatile ZkConnection conn;
     private volatile Runnable wakeup;
@@ -105,7 +106,7 @@ public final class ZooKeeperDcs implements Dcs {
      * @param basePath      the cluster's base, {@code /<namespace>/<scope>}, e.g. {@code /service/batman}
      * @param memberName    our member name: the {@code leader} value and {@code members/<name>}
      * @param ttl           session timeout in seconds (servers clamp it to 2..20 ticks)
-     * @param loopWait      HA loop period in seconds; accepted for symmetry, unused (see class javadoc)
+     * @param loopWait      HA loop period in seconds: the connection's read timeout is {@code max(loopWait - 2, 2)}
      * @param retryTimeout  deadline in seconds for timing-critical and atomic calls
      */
     public ZooKeeperDcs(String connectString, String basePath, String memberName, int ttl, int loopWait,
@@ -118,6 +119,7 @@ public final class ZooKeeperDcs implements Dcs {
         this.ops = new ZkOps(this::client, prefix);
         this.reader = new ClusterReader(paths, ops, prefix);
         this.ttl = ttl;
+        this.loopWait = loopWait;
         this.retryTimeout = retryTimeout;
     }
 
@@ -151,7 +153,8 @@ public final class ZooKeeperDcs implements Dcs {
     }
 
     private ZkConnection open() {
-        return ZkConnection.open(connectString, ttl, retryTimeout, paths.base(), filter, prefix, this::signal);
+        return ZkConnection.open(connectString, ttl, loopWait, retryTimeout, paths.base(), filter, prefix,
+                this::signal);
     }
 
     private void signal() {
@@ -205,9 +208,17 @@ public final class ZooKeeperDcs implements Dcs {
     @Override
     public synchronized void reconfigure(int newTtl, int newLoopWait, int newRetryTimeout) {
         boolean ttlChanged = newTtl != ttl;
+        boolean loopWaitChanged = newLoopWait != loopWait;
         ttl = newTtl;
+        loopWait = newLoopWait;
         retryTimeout = newRetryTimeout;
-        if (!ttlChanged || conn == null || closed) {
+        if (conn == null || closed) {
+            return;
+        }
+        if (!ttlChanged) {
+            if (loopWaitChanged) {
+                conn.readTimeoutFor(newLoopWait); // a longer one takes effect at the next connection
+            }
             return;
         }
         // A session timeout cannot change in place: new client, new session; our ephemerals drop.
@@ -215,6 +226,12 @@ public final class ZooKeeperDcs implements Dcs {
         conn.close();
         lastMemberSession = 0;
         conn = open(); // connects in the background; the next call waits for it within its deadline
+    }
+
+    /** The read timeout of the current ZooKeeper connection in milliseconds, -1 if unknown (tests). */
+    int readTimeoutMs() {
+        ZkConnection c = conn;
+        return c == null ? -1 : c.readTimeout();
     }
 
     @Override

@@ -446,6 +446,23 @@ class ZooKeeperDcsIT {
     }
 
     @Test
+    void readTimeoutIsPatronisOnEveryConnectionAndFollowsLoopWait() throws Exception {
+        // the client's own would be two thirds of the session timeout (6.7 s); Patroni's is max(2 - 2, 2) s
+        ZooKeeperDcs a = member("a");
+        await().atMost(10, SECONDS).until(() -> a.readTimeoutMs() == 2000);
+        long session = a.sessionId();
+
+        a.reconfigure(TTL, 5, RETRY_TIMEOUT); // 3 s: never raised in place, so from the next connection on
+        assertEquals(2000, a.readTimeoutMs());
+        server.restart(); // the client reconnects within its session and sets its own value first
+        await().atMost(15, SECONDS).until(() -> a.readTimeoutMs() == 3000);
+        assertEquals(session, a.sessionId());
+
+        a.reconfigure(TTL, LOOP_WAIT, RETRY_TIMEOUT); // lowered in place
+        assertEquals(2000, a.readTimeoutMs());
+    }
+
+    @Test
     void ttlChangeStartsANewSessionAndDropsEphemerals() throws Exception {
         ZooKeeperDcs a = member("a");
         assertTrue(a.attemptToAcquireLeader());
