@@ -24,6 +24,20 @@ public interface NodeControl {
     List<DecisionLog.Entry> decisions();
 
     /**
+     * Whether {@link #freshStatus} would read PostgreSQL for {@code s} (a running standby whose WAL
+     * positions are older than a fraction of a second); then {@code GET /patroni} is answered from a
+     * worker thread.
+     */
+    default boolean statusStale(StatusSnapshot s, long nowMs) {
+        return false;
+    }
+
+    /** The status with a running standby's WAL positions read again; may block on PostgreSQL. */
+    default StatusSnapshot freshStatus(StatusSnapshot s) {
+        return s;
+    }
+
+    /**
      * Conditions of {@code POST /restart}; null fields are not checked.
      *
      * @param role            only restart when the node has this role ({@code primary} or {@code replica})

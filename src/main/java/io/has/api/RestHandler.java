@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * exists, else GET/HEAD/OPTIONS fall back to the generic health check on the full path and anything
  * else gets 501. GET handlers answer from the latest {@link StatusSnapshot} (and the in-memory decision
  * log) only, with no I/O, so they run directly on the IO thread; unsafe endpoints go to
- * {@link Management}, which runs them on the worker pool (STYLE §6 item 18).
+ * {@link Management}, which runs them on the worker pool (STYLE §6 item 18). One exception:
+ * {@code GET /patroni} on a running standby whose WAL positions are stale reads them again first
+ * ({@link NodeControl#freshStatus}), on the worker pool.
  */
 final class RestHandler implements HttpHandler {
 
@@ -30,6 +33,7 @@ final class RestHandler implements HttpHandler {
     private final long startedMs;
     private final NodeControl control;
     private final Management management;
+    private final Executor workers;
 
     /** Serialised status document of the last snapshot seen: health checks are polled far more often than cycles run. */
     private volatile CachedDocument cached;
@@ -37,12 +41,14 @@ final class RestHandler implements HttpHandler {
     private record CachedDocument(StatusSnapshot snapshot, NodeControl.ScheduledRestart scheduled, byte[] json) {
     }
 
-    RestHandler(Supplier<StatusSnapshot> snapshots, LongSupplier wallClockMs, NodeControl control, Management management) {
+    RestHandler(Supplier<StatusSnapshot> snapshots, LongSupplier wallClockMs, NodeControl control, Management management,
+            Executor workers) {
         this.snapshots = snapshots;
         this.wallClockMs = wallClockMs;
         this.startedMs = wallClockMs.getAsLong();
         this.control = control;
         this.management = management;
+        this.workers = workers;
     }
 
     @Override
@@ -81,7 +87,13 @@ final class RestHandler implements HttpHandler {
 
     private void get(HttpServerExchange ex, StatusSnapshot s, String path, long now) {
         switch (firstSegment(path)) {
-            case "patroni" -> Responses.json(ex, 200, statusDocument(s));
+            case "patroni" -> {
+                if (control != null && workers != null && control.statusStale(s, now)) {
+                    ex.dispatch(workers, () -> Responses.json(ex, 200, statusDocument(fresh(s))));
+                } else {
+                    Responses.json(ex, 200, statusDocument(s));
+                }
+            }
             case "liveness" -> Responses.statusOnly(ex, HealthChecks.liveness(s, now, startedMs));
             case "readiness" -> Responses.statusOnly(ex, HealthChecks.readiness(s, now));
             case "cluster" -> {
@@ -106,6 +118,15 @@ final class RestHandler implements HttpHandler {
             case "metrics" -> Responses.send(ex, 200, MetricsWriter.CONTENT_TYPE,
                     MetricsWriter.write(s, control).getBytes(StandardCharsets.UTF_8));
             default -> Responses.json(ex, HealthChecks.statusCode(s, path, query(ex), now), statusDocument(s));
+        }
+    }
+
+    private StatusSnapshot fresh(StatusSnapshot s) {
+        try {
+            return control.freshStatus(s);
+        } catch (RuntimeException e) {
+            LOG.warn("REST: reading the WAL positions again failed; answering the last status", e);
+            return s;
         }
     }
 

@@ -148,7 +148,7 @@ public final class RestServer implements AutoCloseable {
                 .setSocketOption(Options.READ_TIMEOUT, REQUEST_TIMEOUT_MS)
                 .setSocketOption(Options.WRITE_TIMEOUT, REQUEST_TIMEOUT_MS)
                 .setSocketOption(Options.KEEP_ALIVE, true)
-                .setHandler(new RestHandler(snapshot, wallClockMs, control, management));
+                .setHandler(new RestHandler(snapshot, wallClockMs, control, management, workers));
         if (tls != null) {
             b.addHttpsListener(listen.port(), host, tls);
             b.setSocketOption(Options.SSL_CLIENT_AUTH_MODE, switch (settings.verifyClient()) {

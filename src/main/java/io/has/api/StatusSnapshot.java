@@ -21,7 +21,7 @@ import java.util.Map;
  * @param tags              this member's tags
  * @param systemId          database system identifier, or null
  * @param nextRunMs         epoch ms at which the next cycle is due (for /liveness)
- * @param createdMs         epoch ms this snapshot was taken
+ * @param createdMs         epoch ms this snapshot was taken (its local state read)
  * @param stats             how the last cycle went and what the appliance parts hold
  */
 public record StatusSnapshot(
@@ -65,6 +65,12 @@ public record StatusSnapshot(
             String systemId, long nextRunMs, long createdMs) {
         this(scope, name, version, local, holdsLock, lockValidUntilMs, cluster, dcsLastSeenMs, config, tags, systemId,
                 nextRunMs, createdMs, LoopStats.NONE);
+    }
+
+    /** This snapshot with {@code newLocal}, read at {@code readMs}. */
+    public StatusSnapshot withLocal(LocalState newLocal, long readMs) {
+        return new StatusSnapshot(scope, name, version, newLocal, holdsLock, lockValidUntilMs, cluster, dcsLastSeenMs,
+                config, tags, systemId, nextRunMs, readMs, stats);
     }
 
     /** True when the node believes it is the leader: it held the lock and that is still within ttl. */

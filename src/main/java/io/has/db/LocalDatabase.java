@@ -1,5 +1,6 @@
 package io.has.db;
 
+import io.has.cluster.HostPort;
 import java.util.Set;
 
 /**
@@ -14,6 +15,15 @@ public interface LocalDatabase extends AutoCloseable {
 
     /** Observes the server; never throws and never blocks longer than a few seconds. */
     LocalState probe();
+
+    /**
+     * Reads a running server again over the probe connection, from any thread, for a status request
+     * between two HA cycles (no liveness check, no control file); {@code upstream} as in the last probe.
+     * Null when this database cannot do that. Never throws.
+     */
+    default LocalState probeRunning(HostPort upstream) {
+        return null;
+    }
 
     /**
      * Creates a new cluster: initdb with {@code bootstrap.initdb}, HAS's configuration files, start as

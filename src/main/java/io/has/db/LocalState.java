@@ -3,6 +3,7 @@ package io.has.db;
 import io.has.cluster.HostPort;
 import io.has.cluster.PgState;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One observation of the local database server, taken by {@link LocalDatabase#probe()}. Immutable;
@@ -66,6 +67,20 @@ public record LocalState(
         this(state, dataDirEmpty, systemId, inRecovery, wasPrimary, walPosition, receivedLsn, replayedLsn,
                 replayedTimestamp, timeline, serverVersion, postmasterStartTime, replication, upstream, streaming, error,
                 null, !(state == PgState.RUNNING && inRecovery && !streaming));
+    }
+
+    /**
+     * This state with the WAL positions of {@code later}, a later probe of the same running standby on
+     * the same timeline; this state itself otherwise.
+     */
+    public LocalState withWalOf(LocalState later) {
+        if (!isRunningReplica() || later == null || !later.isRunningReplica()
+                || !Objects.equals(timeline, later.timeline())) {
+            return this;
+        }
+        return new LocalState(state, dataDirEmpty, systemId, inRecovery, wasPrimary, later.walPosition(),
+                later.receivedLsn(), later.replayedLsn(), later.replayedTimestamp(), timeline, serverVersion,
+                postmasterStartTime, replication, upstream, streaming, error, control, timelineExact);
     }
 
     /** Nothing known yet (before the first probe). */

@@ -122,6 +122,11 @@ public class PostgresDatabase implements LocalDatabase {
         }
     }
 
+    @Override
+    public LocalState probeRunning(HostPort upstream) {
+        return prober.probe(upstream);
+    }
+
     // ------------------------------------------------------------------------------------- life cycle
 
     @Override

@@ -98,7 +98,8 @@ public final class HaLoop {
         this.executor = new ActionExecutor(config.name(), dcs, db, longActions, vip, watchdog, callbacks);
         this.bootstrapConfig = DynamicConfig.fromMap(config.bootstrap().dcs(), config.raw().get("postgresql"));
         this.dynamic = bootstrapConfig;
-        this.requests = new NodeRequests(config.name(), dcs, db, longActions, snapshot::get, decisions, this::wakeup,
+        this.requests = new NodeRequests(config.name(), dcs, db, longActions, snapshot::get,
+                new StatusFreshener(snapshot, db, System::currentTimeMillis), decisions, this::wakeup,
                 () -> {
                     log.info("[{}] reload requested: re-applying the dynamic configuration", config.name());
                     appliedConfigMzxid = -1;

@@ -31,6 +31,7 @@ final class NodeRequests implements NodeControl {
     private final LocalDatabase db;
     private final LongActionRunner longActions;
     private final Supplier<StatusSnapshot> snapshot;
+    private final StatusFreshener freshener;
     private final Runnable wakeup;
     private final Runnable reloadHook;
     private final DecisionLog decisions;
@@ -38,12 +39,14 @@ final class NodeRequests implements NodeControl {
     private final AtomicReference<FailsafeLeader> failsafeLeader = new AtomicReference<>();
 
     NodeRequests(String member, Dcs dcs, LocalDatabase db, LongActionRunner longActions,
-            Supplier<StatusSnapshot> snapshot, DecisionLog decisions, Runnable wakeup, Runnable reloadHook) {
+            Supplier<StatusSnapshot> snapshot, StatusFreshener freshener, DecisionLog decisions, Runnable wakeup,
+            Runnable reloadHook) {
         this.member = member;
         this.dcs = dcs;
         this.db = db;
         this.longActions = longActions;
         this.snapshot = snapshot;
+        this.freshener = freshener;
         this.decisions = decisions;
         this.wakeup = wakeup;
         this.reloadHook = reloadHook;
@@ -57,6 +60,16 @@ final class NodeRequests implements NodeControl {
     @Override
     public Dcs dcs() {
         return dcs;
+    }
+
+    @Override
+    public boolean statusStale(StatusSnapshot s, long nowMs) {
+        return freshener != null && freshener.stale(s, nowMs);
+    }
+
+    @Override
+    public StatusSnapshot freshStatus(StatusSnapshot s) {
+        return freshener == null ? s : freshener.refresh();
     }
 
     @Override

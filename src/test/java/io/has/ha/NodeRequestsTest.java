@@ -51,7 +51,7 @@ class NodeRequestsTest {
     void failsafeRequestsAreAcceptedByReplicasOnlyAndOnlyInFailsafeMode() {
         java.util.concurrent.atomic.AtomicReference<StatusSnapshot> snap = new java.util.concurrent.atomic.AtomicReference<>(
                 snapshot(Views.runningReplica(1, 1, null)));
-        NodeRequests r = new NodeRequests("pg2", null, null, null, snap::get, new DecisionLog(10), () -> { }, () -> { });
+        NodeRequests r = new NodeRequests("pg2", null, null, null, snap::get, null, new DecisionLog(10), () -> { }, () -> { });
         assertEquals(502, r.acceptFailsafe("pg1", "c", "a").status());
         DynamicConfig failsafe = DynamicConfig.fromMap(Map.of("failsafe_mode", true));
         snap.set(new StatusSnapshot("demo", "pg2", "0.1.0", Views.runningReplica(1, 1, null), false, 0, null, 0,
