@@ -44,7 +44,7 @@ HAS_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-Xmn1m', '-XX:MinHeapFreeRatio=10', '-XX:
                  '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData',
                  '-XX:+UnlockDiagnosticVMOptions', '-XX:AsyncDeflationInterval=10000',
                  '-XX:GuaranteedSafepointInterval=10000', '-XX:CompileCommand=quiet']
-HAS_JAVA_OPTS += ['-XX:CompileCommand=CompileThresholdScaling,%s.*::*,0.1' % p
+HAS_JAVA_OPTS += ['-XX:CompileCommand=CompileThresholdScaling,%s.*::*,0.01' % p
                   for p in ('io.has', 'org.postgresql', 'org.opengauss', 'org.apache.zookeeper', 'org.apache.curator')]
 HASCTL_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k',
                     '-XX:-UsePerfData']

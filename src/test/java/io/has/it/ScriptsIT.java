@@ -51,11 +51,11 @@ class ScriptsIT {
                 + "arg=-XX:MaxHeapFreeRatio=25\narg=-XX:+UseSerialGC\narg=-XX:TieredStopAtLevel=1\narg=-Xss512k\n"
                 + "arg=-XX:-UsePerfData\narg=-XX:+UnlockDiagnosticVMOptions\narg=-XX:AsyncDeflationInterval=10000\n"
                 + "arg=-XX:GuaranteedSafepointInterval=10000\narg=-XX:CompileCommand=quiet\n"
-                + "arg=-XX:CompileCommand=CompileThresholdScaling,io.has.*::*,0.1\n"
-                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.postgresql.*::*,0.1\n"
-                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.opengauss.*::*,0.1\n"
-                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.apache.zookeeper.*::*,0.1\n"
-                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.apache.curator.*::*,0.1\n"
+                + "arg=-XX:CompileCommand=CompileThresholdScaling,io.has.*::*,0.01\n"
+                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.postgresql.*::*,0.01\n"
+                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.opengauss.*::*,0.01\n"
+                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.apache.zookeeper.*::*,0.01\n"
+                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.apache.curator.*::*,0.01\n"
                 + "arg=-jar\narg=" + jar + "\narg=/etc/has/pg1.yml\n"), has.output());
 
         // mvn package wrote the two class-data sharing archives beside the jar: each launcher passes on its own
