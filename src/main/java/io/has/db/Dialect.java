@@ -63,7 +63,8 @@ public interface Dialect {
 
     /**
      * Promotes a standby with a command, or returns an empty list when the dialect promotes through
-     * the SQL query {@code promote} (PostgreSQL 12 and newer: {@code pg_promote()}).
+     * the SQL query {@code promote_signal} (PostgreSQL 12 and newer: {@code pg_promote(false)}; the caller
+     * waits for the end of recovery).
      *
      * @param newTimeline the timeline (for openGauss: the term) the new primary should run on, one more
      *                    than the highest the caller knows of; a dialect whose server picks the new

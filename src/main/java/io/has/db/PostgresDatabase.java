@@ -328,32 +328,28 @@ public class PostgresDatabase implements LocalDatabase {
             throw new DbException("cannot promote: the server is not running");
         }
         int t = pg.pgCtlTimeout();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(t);
+        // whether the dialect has a command does not depend on the timeline it is given
+        boolean bySql = dialect.promoteCommand(paths.dataDir(), t, 1).isEmpty();
+        if (bySql && !signalPromotion()) {
+            return;
+        }
         try (Connection c = connector.openAction(t)) {
-            if (!inRecovery(c)) {
-                log.debug("{} promote: already primary", who);
-                return;
-            }
-            log.info("{} promoting", who);
-            Integer tl = prober.probe(null).timeline();
-            List<String> cmd = dialect.promoteCommand(paths.dataDir(), t, tl == null ? 1 : tl + 1);
-            if (cmd.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(dialect.sql("promote"))) {
-                    ps.setInt(1, t);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next() || !rs.getBoolean(1)) {
-                            throw new DbException("promotion did not finish within " + t + " s");
-                        }
-                    }
+            if (!bySql) {
+                if (!inRecovery(c)) {
+                    log.debug("{} promote: already primary", who);
+                    return;
                 }
-            } else {
-                control.runOk("promote", cmd, Duration.ofSeconds(t + 15L), Map.of());
+                log.info("{} promoting", who);
+                Integer tl = prober.probe(null).timeline();
+                control.runOk("promote", dialect.promoteCommand(paths.dataDir(), t, tl == null ? 1 : tl + 1),
+                        Duration.ofSeconds(t + 15L), Map.of());
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(t);
             while (inRecovery(c)) {
                 if (System.nanoTime() > deadline) {
                     throw new DbException("still in recovery " + t + " s after promotion");
                 }
-                pause(100);
+                pause(20);
             }
             configurator.writeStandby(new ServerConfigurator.Role(false, null));
             try (Statement st = c.createStatement()) {
@@ -558,6 +554,30 @@ public class PostgresDatabase implements LocalDatabase {
     }
 
     // ------------------------------------------------------------------------------------- helpers
+
+    /**
+     * Asks a standby to promote over the probe connection, which is open already: the signal does not
+     * wait for a new connection. Returns false when the server is a primary already.
+     */
+    private boolean signalPromotion() throws DbException {
+        try {
+            return prober.call(c -> {
+                if (!inRecovery(c)) {
+                    log.debug("{} promote: already primary", who);
+                    return false;
+                }
+                log.info("{} promoting", who);
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("promote_signal"))) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        throw new SQLException("the server did not take the promotion signal");
+                    }
+                }
+                return true;
+            });
+        } catch (SQLException e) {
+            throw new DbException("promote failed: " + e.getMessage(), e);
+        }
+    }
 
     private boolean inRecovery(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("is_in_recovery"))) {

@@ -62,13 +62,37 @@ final class ServerProbe implements AutoCloseable {
                 false, e.getMessage());
     }
 
-    private LocalState query(HostPort configuredUpstream) throws SQLException {
+    /** Work done over the kept connection. */
+    interface SqlCall<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code call} over the kept connection, opening it when there is none, between two probes:
+     * a quick statement that must not wait for a new connection (and its authentication). A failure
+     * closes the connection (the next probe opens another).
+     */
+    synchronized <T> T call(SqlCall<T> call) throws SQLException {
+        try {
+            return call.apply(connection());
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    private Connection connection() throws SQLException {
         if (connection == null || probe == null || connection.isClosed()) {
             closeQuietly();
             connection = connector.openProbe(); // closed again by the caller if preparing fails
             probe = connection.prepareStatement(dialect.sql("probe"));
             replication = connection.prepareStatement(dialect.sql("replication"));
         }
+        return connection;
+    }
+
+    private LocalState query(HostPort configuredUpstream) throws SQLException {
+        connection();
         try {
             Map<String, String> row;
             try (ResultSet rs = probe.executeQuery()) {

@@ -54,7 +54,7 @@ abstract class DialectContractTest {
 
     abstract List<String> expectedStopImmediate();
 
-    /** Empty when promotion is the SQL query {@code promote}. */
+    /** Empty when promotion is the SQL query {@code promote_signal}. */
     abstract List<String> expectedPromote(int newTimeline);
 
     abstract List<String> expectedRewind();
@@ -105,7 +105,7 @@ abstract class DialectContractTest {
     void everyQueryExistsInTheDialectsOwnFolder() {
         List<String> names = new ArrayList<>(QUERIES);
         if (dialect().promoteCommand(DATA, 60, 2).isEmpty()) {
-            names.add("promote");
+            names.add("promote_signal");
         }
         for (String n : names) {
             assertDoesNotThrow(() -> dialect().sql(n), n);

@@ -1,2 +1,0 @@
--- ? = seconds to wait for the promotion to finish
-SELECT pg_catalog.pg_promote(true, ?)
