@@ -19,7 +19,6 @@ import io.has.watchdog.NullWatchdog;
 import io.has.watchdog.Watchdog;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,7 @@ public final class ActionExecutor {
     private final Dcs dcs;
     private final LocalDatabase db;
     private final LongActionRunner longActions;
-    private Set<String> slotsDone;
+    private final SlotSyncCache slotsDone = new SlotSyncCache();
     private final Vip vip;
     private final Watchdog watchdog;
     private final CallbackRunner callbacks;
@@ -131,7 +130,7 @@ public final class ActionExecutor {
             return promote(p.sync(), view);
         }
         if (decision instanceof Decision.Lead l) {
-            lead(l);
+            lead(l, view);
             return Outcome.DONE;
         }
         if (decision instanceof Decision.Demote d) {
@@ -219,7 +218,7 @@ public final class ActionExecutor {
         return Outcome.DONE;
     }
 
-    private void lead(Decision.Lead l) throws DcsException, DbException {
+    private void lead(Decision.Lead l, ClusterView view) throws DcsException, DbException {
         if (l.writeInitialize() != null) {
             dcs.initialize(l.writeInitialize(), false);
         }
@@ -235,9 +234,9 @@ public final class ActionExecutor {
         if (l.writeFailsafe() != null) {
             dcs.writeFailsafe(l.writeFailsafe());
         }
-        if (l.slots() != null && !l.slots().equals(slotsDone)) {
-            db.syncReplicationSlots(l.slots());
-            slotsDone = Set.copyOf(l.slots());
+        String started = view.local().postmasterStartTime();
+        if (l.slots() != null && !slotsDone.upToDate(started, l.slots())) {
+            slotsDone.synced(started, l.slots(), db.syncReplicationSlots(l.slots()));
         }
     }
 
@@ -266,7 +265,7 @@ public final class ActionExecutor {
     }
 
     private void demote(Decision.DemoteMode mode, int killAfterSeconds) throws DbException, DcsException {
-        slotsDone = null;
+        slotsDone.clear();
         vip.release();
         watchdog.disable();
         switch (mode) {

@@ -95,9 +95,10 @@ public interface LocalDatabase extends AutoCloseable {
 
     /**
      * Makes the set of physical replication slots on this primary equal {@code names} (creating the
-     * missing ones, dropping the other physical ones).
+     * missing ones, dropping the other physical ones). Returns false when something is left for a later
+     * call (an unwanted slot still in use).
      */
-    void syncReplicationSlots(Set<String> names) throws DbException;
+    boolean syncReplicationSlots(Set<String> names) throws DbException;
 
     /**
      * Applies the cluster-wide settings (server parameters, use_slots, pg_hba) from the DCS

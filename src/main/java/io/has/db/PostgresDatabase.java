@@ -466,7 +466,7 @@ public class PostgresDatabase implements LocalDatabase {
     }
 
     @Override
-    public void syncReplicationSlots(Set<String> names) throws DbException {
+    public boolean syncReplicationSlots(Set<String> names) throws DbException {
         try (Connection c = connector.openAction(SQL_TIMEOUT_SECONDS)) {
             Map<String, Boolean> existing = new HashMap<>();
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("slots"))) {
@@ -480,16 +480,19 @@ public class PostgresDatabase implements LocalDatabase {
                     callWithName(c, "create_slot", name);
                 }
             }
+            boolean complete = true;
             for (Map.Entry<String, Boolean> e : existing.entrySet()) {
                 if (!names.contains(e.getKey())) {
                     if (e.getValue()) {
                         log.debug("{} replication slot {} is in use; dropping it later", who, e.getKey());
+                        complete = false;
                     } else {
                         log.info("{} dropping replication slot {}", who, e.getKey());
                         callWithName(c, "drop_slot", e.getKey());
                     }
                 }
             }
+            return complete;
         } catch (SQLException e) {
             throw new DbException("replication slot sync failed: " + e.getMessage(), e);
         }

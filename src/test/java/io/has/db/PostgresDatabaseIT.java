@@ -116,7 +116,7 @@ class PostgresDatabaseIT {
         assertThrows(DbException.class, a::bootstrap);
 
         // 2. the replica: slot first, clone, start streaming
-        a.syncReplicationSlots(Set.of(SlotNames.forMember("pg-b")));
+        assertTrue(a.syncReplicationSlots(Set.of(SlotNames.forMember("pg-b"))), "nothing left for later");
         b.applyDynamicConfig(dynamic);
         b.createReplica(upA);
         assertEquals(PgState.STOPPED, b.probe().state());
