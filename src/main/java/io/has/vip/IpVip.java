@@ -17,13 +17,20 @@ import org.slf4j.LoggerFactory;
 /**
  * A VIP managed with iproute2's {@code ip} and announced with {@link Garp}. Needs CAP_NET_ADMIN (and
  * CAP_NET_RAW for arping), normally as ambient capabilities from has.service, or {@code sudo -n}.
- * The kernel is the only state: {@link #isHeld()} asks {@code ip -o addr show dev DEV} every time.
+ * The kernel is the only state. {@link #isHeld()} asks {@code ip -o addr show dev DEV}; between two
+ * such answers, every HA cycle, it reads whether the address is local at all from
+ * {@code /proc/net/fib_trie} ({@link LocalAddresses}) and asks {@code ip} again only when that
+ * disagrees with the last answer, or a minute after it (the table does not name the device). An idle
+ * member ran {@code ip} once a cycle before: a process start each loop_wait cost more CPU than the rest
+ * of its cycle. Commands run through a prefix (tests: {@code ip netns exec NS}) always ask {@code ip}:
+ * the table read is this process's namespace.
  */
 public final class IpVip implements Vip {
 
     private static final Duration IP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration ARP_TIMEOUT = Duration.ofSeconds(10);
     private static final List<String> IP_SEARCH = List.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip");
+    private static final long IP_RECHECK_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final VipSpec spec;
@@ -37,6 +44,8 @@ public final class IpVip implements Vip {
     private final List<String> prefix;
     private volatile Garp garp;
     private volatile boolean garpResolved;
+    private volatile Boolean lastHeld; // ip's last answer, null before the first
+    private volatile long lastAskedNanos;
 
     /** @param spec the address, device and label */
     public IpVip(VipSpec spec) {
@@ -86,6 +95,18 @@ public final class IpVip implements Vip {
 
     @Override
     public boolean isHeld() {
+        Boolean last = lastHeld;
+        if (last != null && prefix.isEmpty() && System.nanoTime() - lastAskedNanos < IP_RECHECK_NANOS
+                && last.equals(LocalAddresses.isLocal(spec.address()))) {
+            return last;
+        }
+        boolean held = askIp();
+        lastHeld = held;
+        lastAskedNanos = System.nanoTime();
+        return held;
+    }
+
+    private boolean askIp() {
         ProcessResult r = run(List.of(ip, "-o", "addr", "show", "dev", spec.device()), false);
         if (r == null || !r.ok()) {
             return false;
