@@ -12,7 +12,10 @@ import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -132,7 +135,11 @@ public final class RestServer implements AutoCloseable {
                 && (settings.verifyClient().equals("optional") || settings.verifyClient().equals("required"));
         AccessGuard guard = new AccessGuard(settings.api().username(), settings.api().password(), settings.allowlist(),
                 settings.allowlistIncludeMembers(), certNeeded);
-        workers = Executors.newFixedThreadPool(WORKER_THREADS, Threads.factory("rest-worker"));
+        // the worker threads end after 30 s without work: an idle daemon keeps none (each costs memory)
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), Threads.factory("rest-worker"));
+        pool.allowCoreThreadTimeOut(true);
+        workers = pool;
         timers = Executors.newSingleThreadScheduledExecutor(Threads.factory("rest-timer"));
         Management management = new Management(control, snapshot, wallClockMs, guard, MAX_ENTITY_SIZE, workers, timers,
                 new PeerProbe(peerClient()));
