@@ -328,7 +328,6 @@ public class PostgresDatabase implements LocalDatabase {
             throw new DbException("cannot promote: the server is not running");
         }
         int t = pg.pgCtlTimeout();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(t);
         // whether the dialect has a command does not depend on the timeline it is given
         boolean bySql = dialect.promoteCommand(paths.dataDir(), t, 1).isEmpty();
         if (bySql && !signalPromotion()) {
@@ -345,6 +344,7 @@ public class PostgresDatabase implements LocalDatabase {
                 control.runOk("promote", dialect.promoteCommand(paths.dataDir(), t, tl == null ? 1 : tl + 1),
                         Duration.ofSeconds(t + 15L), Map.of());
             }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(t);
             while (inRecovery(c)) {
                 if (System.nanoTime() > deadline) {
                     throw new DbException("still in recovery " + t + " s after promotion");
