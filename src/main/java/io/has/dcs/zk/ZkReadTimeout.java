@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * on every connection, from the negotiated session timeout). The value is only ever lowered.
  *
  * <p>The field is private to the ZooKeeper client (3.9): when it is missing (another client version),
- * HAS says so once and keeps the client's own timeout. {@code ZkReadTimeoutTest} pins it.
+ * HAS says so once and keeps the client's own timeout. {@code ZooKeeperDcsIT} checks the value in force.
  */
 final class ZkReadTimeout {
 
