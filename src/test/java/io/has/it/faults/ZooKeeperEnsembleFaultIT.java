@@ -4,18 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.has.it.ClusterHarness;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.curator.test.InstanceSpec;
@@ -42,13 +32,7 @@ class ZooKeeperEnsembleFaultIT {
 
     @Test
     void killingTheEnsembleLeaderDoesNotFailOverTheDatabase() throws Exception {
-        List<InstanceSpec> specs = new ArrayList<>();
-        for (int id = 1; id <= 3; id++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, 1000, -1,
-                    Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false", "4lw.commands.whitelist", "*"),
-                    "127.0.0.1"));
-        }
-        TestingCluster zk = GUARD.register(new TestingCluster(specs));
+        TestingCluster zk = GUARD.register(new TestingCluster(ZkEnsemble.threeServers()));
         zk.start();
         FaultCluster fc = GUARD.register(FaultCluster.start(ClusterHarness.options().scope("ensemble").members(3)
                 .dcsTiming(30, 2, 10).externalZooKeeper(zk.getConnectString()), "ZooKeeperEnsembleFaultIT"));
@@ -91,25 +75,14 @@ class ZooKeeperEnsembleFaultIT {
         fc.assertAcknowledgedPresent(leader, fc.stepStart(), Instant.now(), "no failover");
     }
 
-    /** The {@code Mode:} line of the server's {@code srvr} answer, or "down". */
+    /** The {@code Mode:} line of the server's {@code srvr} answer, "down" when it does not answer. */
     static String mode(InstanceSpec s) {
-        try (Socket sock = new Socket()) {
-            sock.connect(new InetSocketAddress("127.0.0.1", s.getPort()), 1000);
-            sock.setSoTimeout(2000);
-            OutputStream out = sock.getOutputStream();
-            out.write("srvr".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(sock.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith("Mode:")) {
-                    return line.substring(5).trim();
-                }
-            }
-            return "unknown";
-        } catch (IOException e) {
+        String answer = ZkEnsemble.fourLetters(s, "srvr");
+        if (answer.startsWith("(")) {
             return "down";
         }
+        return answer.lines().filter(l -> l.startsWith("Mode:")).map(l -> l.substring(5).trim()).findFirst()
+                .orElse("unknown");
     }
 
     private static String modes(TestingCluster zk) {

@@ -4,17 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.has.it.ClusterHarness;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,12 +40,7 @@ class ZooKeeperPathFaultIT {
 
     @Test
     void aSilentConnectionToOneServerDoesNotFailOverTheDatabase() throws Exception {
-        List<InstanceSpec> specs = new ArrayList<>();
-        for (int id = 1; id <= 3; id++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, 1000, -1,
-                    Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false", "4lw.commands.whitelist", "*"),
-                    "127.0.0.1"));
-        }
+        List<InstanceSpec> specs = ZkEnsemble.threeServers();
         TestingCluster zk = GUARD.register(new TestingCluster(specs));
         zk.start();
         List<TcpProxy> proxies = new ArrayList<>();
@@ -110,7 +98,7 @@ class ZooKeeperPathFaultIT {
     private static TcpProxy.Link linkOf(long session, List<InstanceSpec> specs, List<TcpProxy> proxies) {
         for (int i = 0; i < specs.size(); i++) {
             Matcher m = CONNECTION.matcher("");
-            for (String line : fourLetters(specs.get(i), "cons").split("\n")) {
+            for (String line : ZkEnsemble.fourLetters(specs.get(i), "cons").split("\n")) {
                 if (m.reset(line).find() && Long.parseUnsignedLong(m.group(2), 16) == session) {
                     TcpProxy.Link link = proxies.get(i).linkByUpstreamPort(Integer.parseInt(m.group(1))).orElse(null);
                     if (link != null && !link.frozen) {
@@ -123,22 +111,7 @@ class ZooKeeperPathFaultIT {
     }
 
     private static String connections(List<InstanceSpec> specs) {
-        return specs.stream().map(s -> s.getConnectString() + ":\n" + fourLetters(s, "cons"))
+        return specs.stream().map(s -> s.getConnectString() + ":\n" + ZkEnsemble.fourLetters(s, "cons"))
                 .collect(Collectors.joining("\n"));
-    }
-
-    /** A four-letter command's answer, or the error as text. */
-    static String fourLetters(InstanceSpec s, String command) {
-        try (Socket sock = new Socket()) {
-            sock.connect(new InetSocketAddress("127.0.0.1", s.getPort()), 1000);
-            sock.setSoTimeout(2000);
-            OutputStream out = sock.getOutputStream();
-            out.write(command.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = sock.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(" + e + ")";
-        }
     }
 }
