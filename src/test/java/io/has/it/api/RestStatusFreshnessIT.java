@@ -35,6 +35,14 @@ class RestStatusFreshnessIT {
         cluster.startAll();
         String leader = cluster.awaitLeaderAndReplicas(1, Duration.ofSeconds(180));
         String replica = cluster.names().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+        // the claim is about a running standby's status: first its own loop must have seen it running (the
+        // cycle after the clone may see it still starting, and the next comes loop_wait later)
+        await(replica + " reports itself a running replica").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    JsonNode st = cluster.patroni(replica);
+                    return st != null && "running".equals(st.path("state").asText())
+                            && "replica".equals(st.path("role").asText());
+                });
         try (Connection c = cluster.connect(leader, 2, 5); Statement s = c.createStatement()) {
             s.execute("create table if not exists fresh (id serial primary key, at timestamptz default now())");
         }
