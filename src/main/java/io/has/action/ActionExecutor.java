@@ -6,6 +6,7 @@ import io.has.cluster.Failover;
 import io.has.cluster.SyncState;
 import io.has.db.DbException;
 import io.has.db.LocalDatabase;
+import io.has.db.LocalState;
 import io.has.db.StopMode;
 import io.has.db.Upstream;
 import io.has.dcs.Dcs;
@@ -38,14 +39,21 @@ public final class ActionExecutor {
     private final Vip vip;
     private final Watchdog watchdog;
     private final CallbackRunner callbacks;
+    private final MemberPublisher memberKey;
+
+    /** Writes this member's key for a given look at PostgreSQL, encoded as the HA loop encodes it. */
+    @FunctionalInterface
+    public interface MemberPublisher {
+        void publish(LocalState local) throws DcsException;
+    }
 
     public ActionExecutor(String member, Dcs dcs, LocalDatabase db, LongActionRunner longActions) {
-        this(member, dcs, db, longActions, NullVip.INSTANCE, NullWatchdog.INSTANCE, null);
+        this(member, dcs, db, longActions, NullVip.INSTANCE, NullWatchdog.INSTANCE, null, local -> { });
     }
 
 
     public ActionExecutor(String member, Dcs dcs, LocalDatabase db, LongActionRunner longActions, Vip vip,
-            Watchdog watchdog, CallbackRunner callbacks) {
+            Watchdog watchdog, CallbackRunner callbacks, MemberPublisher memberKey) {
         this.member = member;
         this.dcs = dcs;
         this.db = db;
@@ -53,6 +61,7 @@ public final class ActionExecutor {
         this.vip = vip;
         this.watchdog = watchdog;
         this.callbacks = callbacks;
+        this.memberKey = memberKey;
     }
 
 
@@ -162,16 +171,27 @@ public final class ActionExecutor {
         return busy == null ? Outcome.DONE : Outcome.failed("Failed to run " + name + ", " + busy + " is already in progress");
     }
 
-    /** initdb, start, then publish the system id, the config and take the lock — in that order. */
+    /**
+     * initdb, start, then publish the system id, the config, our member key and take the lock — in that
+     * order. The member key goes out before the lock: the other members wake on the new leader key and
+     * clone only from a leader whose key says running; written by the next cycle instead, it would
+     * still say initializing then, and they would look again only after half a second.
+     */
     private void bootstrap(Map<String, Object> bootstrapDcs) throws Exception {
         try {
             db.bootstrap();
-            String sysid = db.probe().systemId();
+            LocalState running = db.probe();
+            String sysid = running.systemId();
             if (sysid == null) {
                 throw new DbException("bootstrap finished but the system identifier cannot be read");
             }
             dcs.initialize(sysid, false);
             dcs.setConfig(bootstrapDcs, -1);
+            try {
+                memberKey.publish(running);
+            } catch (DcsException e) { // best effort: the next cycle writes it again
+                log.warn("[{}] could not publish the member key: {}", member, e.getMessage());
+            }
             if (!dcs.attemptToAcquireLeader()) {
                 throw new DbException("bootstrap finished but another member holds the leader lock");
             }

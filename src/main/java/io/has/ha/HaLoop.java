@@ -95,7 +95,8 @@ public final class HaLoop {
         this.callbacks = callbacks;
         this.prober = new PeerProber();
         this.longActions = new LongActionRunner(config.name(), this::wakeup);
-        this.executor = new ActionExecutor(config.name(), dcs, db, longActions, vip, watchdog, callbacks);
+        this.executor = new ActionExecutor(config.name(), dcs, db, longActions, vip, watchdog, callbacks,
+                local -> dcs.touchMember(memberData(local)));
         this.bootstrapConfig = DynamicConfig.fromMap(config.bootstrap().dcs(), config.raw().get("postgresql"));
         this.dynamic = bootstrapConfig;
         this.requests = new NodeRequests(config.name(), dcs, db, longActions, snapshot::get,

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.api.CuratorWatcher;
+import org.apache.zookeeper.Watcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,10 +42,23 @@ class ClusterIT {
     void bootstrapFailoverAndRejoinWithoutLostOrDoubleWrites() throws Exception {
         ClusterHarness cluster = guard.register(ClusterHarness.create(ClusterHarness.options()
                 .label("ClusterIT").scope("it").members(3).dcsTiming(TTL, 2, 3)));
+        // the bootstrapping leader's member key says running by the time its leader key appears, so the
+        // members woken by that key clone at once (read in the watch, before the leader's next cycle)
+        AtomicReference<String> memberAtLock = new AtomicReference<>();
+        cluster.curator().checkExists().usingWatcher((CuratorWatcher) e -> {
+            if (e.getType() == Watcher.Event.EventType.NodeCreated) {
+                String l = cluster.leaderFromZk();
+                JsonNode m = l == null ? null : cluster.memberFromZk(l);
+                memberAtLock.set(l + ": " + m);
+            }
+        }).forPath(cluster.zkPath("leader"));
         cluster.startAll();
 
         // 1. bootstrap: one leader (ZooKeeper key + /primary 200), two streaming replicas
         String leader = cluster.awaitLeaderAndReplicas(2, Duration.ofSeconds(180));
+        assertNotNull(memberAtLock.get(), "the watch saw the leader key created");
+        assertTrue(memberAtLock.get().startsWith(leader + ": {") && memberAtLock.get().contains("\"state\":\"running\""),
+                "member key of the leader when its leader key appeared: " + memberAtLock.get());
         List<String> others = cluster.names().stream().filter(n -> !n.equals(leader)).toList();
         JsonNode status = cluster.patroni(leader);
         assertNotNull(status, "GET /patroni on the leader");

@@ -84,6 +84,7 @@ public final class ZooKeeperDcs implements Dcs {
     private volatile boolean closed;
 
     // Write-skipping memory, valid for one session only.
+    private final Object memberKeyLock = new Object();
     private volatile byte[] lastMemberBytes;
     private volatile MemberData lastMemberData; // what lastMemberBytes encodes
     private volatile long lastMemberSession;
@@ -461,8 +462,15 @@ public final class ZooKeeperDcs implements Dcs {
     // ---------------------------------------------------------------------------------------------
     // Best-effort writes
 
+    /** Writes the member key; the HA loop and a bootstrapping long action may both call it. */
     @Override
     public void touchMember(MemberData data) throws DcsException {
+        synchronized (memberKeyLock) {
+            writeMember(data);
+        }
+    }
+
+    private void writeMember(MemberData data) throws DcsException {
         long session = currentSession();
         if (session != 0 && session == lastMemberSession && data.equals(lastMemberData)) {
             return; // the usual idle cycle: not even encoded
