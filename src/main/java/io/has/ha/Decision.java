@@ -32,9 +32,9 @@ public sealed interface Decision {
     }
 
     /**
-     * Nothing to do. With {@code pollSoon}, the wait depends on another member's data, which no watch
-     * reports (member data changes are not watched, as in Patroni): look again shortly instead of
-     * sleeping a whole {@code loop_wait}.
+     * Nothing to do. With {@code pollSoon}, the wait depends on something no watch reports — another
+     * member's data (member data changes are not watched, as in Patroni) or the end of our server's
+     * start: look again shortly instead of sleeping a whole {@code loop_wait}.
      */
     record NoAction(String reason, boolean pollSoon) implements Decision {
         public NoAction(String reason) {

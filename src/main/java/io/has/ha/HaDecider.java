@@ -141,9 +141,10 @@ public final class HaDecider {
             return new WriteInitialize(sysid);
         }
 
-        // 5. still starting
+        // 5. still starting (recovery, or a standby not yet consistent): no watch reports the end of it,
+        // and the status would say "starting" for a whole loop_wait after the server accepts connections
         if (local.state() == PgState.STARTING) {
-            return new NoAction("postgres is starting");
+            return new NoAction("postgres is starting", true);
         }
 
         // 10. the server is not running

@@ -312,9 +312,10 @@ class HaDeciderTest {
         }
 
         @Test
-        void startingServerIsLeftAlone() {
-            assertEquals(new NoAction("postgres is starting"),
-                    view("pg2", ledBy("pg1", 100, 1), starting()).decide());
+        void startingServerIsLeftAloneAndLookedAtSoon() {
+            Decision d = view("pg2", ledBy("pg1", 100, 1), starting()).decide();
+            assertEquals(new NoAction("postgres is starting", true), d);
+            assertTrue(d.pollSoon(), "the end of a start is noticed within POLL_SOON_MS, not a loop_wait");
         }
     }
 
