@@ -45,6 +45,9 @@ public final class HaDecider {
     public record Step(Decision decision, LoopMemory memory) {
     }
 
+    /** How long a starting server is looked at every POLL_SOON_MS rather than every loop_wait. */
+    static final long STARTING_POLL_SOON_MS = 60_000;
+
     private HaDecider() {
     }
 
@@ -56,6 +59,8 @@ public final class HaDecider {
             // a standby that streams has rejoined: nothing left to rewind or to check
             mem = mem.withNeedsRewind(false).withPrimaryDataTimeline(null);
         }
+        boolean starting = v.local().state() == PgState.STARTING;
+        mem = mem.withStartingSince(!starting ? 0 : mem.startingSinceMs() == 0 ? v.nowMs() : mem.startingSinceMs());
         Decision d = backOffAfterFailure(v, decideWith(v, mem));
         // crash bookkeeping: remember when a lock-holding primary was first seen down
         boolean crashed = v.holdsLock() && v.dcsOk() && !v.local().isRunning() && !v.local().dataDirEmpty()
@@ -141,10 +146,11 @@ public final class HaDecider {
             return new WriteInitialize(sysid);
         }
 
-        // 5. still starting (recovery, or a standby not yet consistent): no watch reports the end of it,
-        // and the status would say "starting" for a whole loop_wait after the server accepts connections
+        // 5. still starting (recovery, or a standby not yet consistent): no watch reports the end of it, and
+        // the status would say "starting" for a whole loop_wait after the server accepts connections. Looked
+        // at soon for a minute only: a standby that can never become consistent refuses connections forever.
         if (local.state() == PgState.STARTING) {
-            return new NoAction("postgres is starting", true);
+            return new NoAction("postgres is starting", v.nowMs() - m.startingSinceMs() < STARTING_POLL_SOON_MS);
         }
 
         // 10. the server is not running

@@ -14,39 +14,45 @@ package io.has.ha;
  *                            timeline (null otherwise): before following a leader, check it did not diverge
  * @param rewindFailedMs      when a failed pg_rewind was first seen (0 = none), to pace retries
  * @param rewindFailedLeader  the leader that rewind ran against
+ * @param startingSinceMs     when our server was first seen starting, not yet accepting connections (0 = not)
  */
 public record LoopMemory(long crashedSinceMs, String lastLeader, long switchoverDemoteMs, boolean needsRewind,
-        Integer primaryDataTimeline, long rewindFailedMs, String rewindFailedLeader) {
+        Integer primaryDataTimeline, long rewindFailedMs, String rewindFailedLeader, long startingSinceMs) {
 
-    public static final LoopMemory INITIAL = new LoopMemory(0, null, 0, false, null, 0, null);
+    public static final LoopMemory INITIAL = new LoopMemory(0, null, 0, false, null, 0, null, 0);
 
     public LoopMemory withCrashedSince(long ms) {
         return new LoopMemory(ms, lastLeader, switchoverDemoteMs, needsRewind, primaryDataTimeline, rewindFailedMs,
-                rewindFailedLeader);
+                rewindFailedLeader, startingSinceMs);
     }
 
     public LoopMemory withLastLeader(String name) {
         return new LoopMemory(crashedSinceMs, name, switchoverDemoteMs, needsRewind, primaryDataTimeline,
-                rewindFailedMs, rewindFailedLeader);
+                rewindFailedMs, rewindFailedLeader, startingSinceMs);
     }
 
     public LoopMemory withNeedsRewind(boolean value) {
         return new LoopMemory(crashedSinceMs, lastLeader, switchoverDemoteMs, value, primaryDataTimeline,
-                rewindFailedMs, rewindFailedLeader);
+                rewindFailedMs, rewindFailedLeader, startingSinceMs);
     }
 
     public LoopMemory withSwitchoverDemote(long ms) {
         return new LoopMemory(crashedSinceMs, lastLeader, ms, needsRewind, primaryDataTimeline, rewindFailedMs,
-                rewindFailedLeader);
+                rewindFailedLeader, startingSinceMs);
     }
 
     public LoopMemory withPrimaryDataTimeline(Integer timeline) {
         return new LoopMemory(crashedSinceMs, lastLeader, switchoverDemoteMs, needsRewind, timeline, rewindFailedMs,
-                rewindFailedLeader);
+                rewindFailedLeader, startingSinceMs);
     }
 
     public LoopMemory withRewindFailed(long ms, String leader) {
         return new LoopMemory(crashedSinceMs, lastLeader, switchoverDemoteMs, needsRewind, primaryDataTimeline, ms,
-                leader);
+                leader, startingSinceMs);
+    }
+
+    public LoopMemory withStartingSince(long ms) {
+        return new LoopMemory(crashedSinceMs, lastLeader, switchoverDemoteMs, needsRewind, primaryDataTimeline,
+                rewindFailedMs, rewindFailedLeader, ms);
     }
 }

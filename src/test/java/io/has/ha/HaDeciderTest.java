@@ -317,6 +317,21 @@ class HaDeciderTest {
             assertEquals(new NoAction("postgres is starting", true), d);
             assertTrue(d.pollSoon(), "the end of a start is noticed within POLL_SOON_MS, not a loop_wait");
         }
+
+        @Test
+        void aServerStartingForOverAMinuteIsLookedAtEveryLoopWait() {
+            Views.Builder v = view("pg2", ledBy("pg1", 100, 1), starting());
+            Step first = HaDecider.decide(v.build(), LoopMemory.INITIAL);
+            assertEquals(Views.NOW, first.memory().startingSinceMs());
+            LoopMemory longAgo = LoopMemory.INITIAL.withStartingSince(Views.NOW - HaDecider.STARTING_POLL_SOON_MS);
+            Step later = HaDecider.decide(v.build(), longAgo);
+            assertEquals(new NoAction("postgres is starting", false), later.decision(),
+                    "a standby that never becomes consistent is not probed twice a second forever");
+            assertEquals(longAgo.startingSinceMs(), later.memory().startingSinceMs());
+            Step running = HaDecider.decide(view("pg2", ledBy("pg1", 100, 1), runningReplica(100, 1, pgAddress(1))).build(),
+                    longAgo);
+            assertEquals(0, running.memory().startingSinceMs(), "forgotten once it runs");
+        }
     }
 
     @Nested
