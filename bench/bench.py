@@ -886,12 +886,19 @@ def timeline(cluster, offsets, t_from, t_to, events, limit=45):
     lines = []
     w_from, w_to = wall(t_from), wall(t_to)
     for n, m in cluster.members.items():
-        try:
-            with open(m.log, 'rb') as f:
-                f.seek(offsets.get(n, 0))
-                text = f.read().decode('utf-8', 'replace')
-        except OSError:
-            continue
+        # Patroni's PostgreSQL logs to the daemon's stderr; HAS's to the file beside the data directory
+        # (rewritten at each start, so read whole: the time window picks the lines)
+        sources = [(m.log, offsets.get(n, 0))]
+        if cluster.system == 'has':
+            sources.append((m.data + '.log', 0))
+        text = ''
+        for path, offset in sources:
+            try:
+                with open(path, 'rb') as f:
+                    f.seek(offset)
+                    text += f.read().decode('utf-8', 'replace') + '\n'
+            except OSError:
+                continue
         last = None
         for line in text.splitlines():
             mt = TS.match(line)
@@ -1123,7 +1130,7 @@ class Bench:
                     rewritten=c.rewritten(rid, [n for n in MEMBERS if n not in (leader, candidate)]),
                     ctl_output=out[-2000:],
                     timeline=timeline(c, offsets, t0 - 0.5, (t_ready or t_end) + 0.5,
-                                      events + ws.gap_events(t0, t_end, handover)))
+                                      events + ws.gap_events(t0, t_end, handover), limit=60))
 
     def scenario_crash(self, c, run, name):
         r = self.ready(c, name, run)

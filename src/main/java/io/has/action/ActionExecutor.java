@@ -254,6 +254,7 @@ public final class ActionExecutor {
         if (l.writeFailsafe() != null) {
             dcs.writeFailsafe(l.writeFailsafe());
         }
+        db.ensureCheckpointAfterPromote();
         String started = view.local().postmasterStartTime();
         if (l.slots() != null && !slotsDone.upToDate(started, l.slots())) {
             slotsDone.synced(started, l.slots(), db.syncReplicationSlots(l.slots()));

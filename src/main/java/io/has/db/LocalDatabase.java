@@ -65,8 +65,23 @@ public interface LocalDatabase extends AutoCloseable {
      */
     void stop(StopMode mode, int killAfterSeconds) throws DbException;
 
-    /** Promotes a standby and waits until it accepts writes; runs a CHECKPOINT afterwards. */
+    /**
+     * Promotes a standby and waits until it accepts writes; then starts a CHECKPOINT beside the caller
+     * ({@link #checkpointAfterPromotePending}).
+     */
     void promote() throws DbException;
+
+    /**
+     * Whether the CHECKPOINT after the last promotion is not done yet: until it is, pg_control names the
+     * old timeline, and no former primary may rewind against this server.
+     */
+    default boolean checkpointAfterPromotePending() {
+        return false;
+    }
+
+    /** Starts the CHECKPOINT after the last promotion again if it failed; the leader calls it every cycle. */
+    default void ensureCheckpointAfterPromote() {
+    }
 
     /**
      * Makes a running standby stream from {@code upstream}, reloading or restarting as the product
@@ -118,7 +133,7 @@ public interface LocalDatabase extends AutoCloseable {
      * crash or a planned stop alike: the HA loop only wakes up on it and lets {@link #probe()} say
      * what happened. The server running now, and every one started later, is watched. A no-op where
      * the platform cannot watch a process without polling; exits are then seen by the next probe.
-     * {@code onExit} must not block.
+     * {@code onExit} is also called when the CHECKPOINT after a promotion is done. It must not block.
      */
     default void watchPostmaster(Runnable onExit) {
     }

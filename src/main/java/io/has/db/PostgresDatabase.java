@@ -54,6 +54,7 @@ public class PostgresDatabase implements LocalDatabase {
     private final String who;
     private final ServerControl control;
     private final PostmasterWatch watch;
+    private final PromoteCheckpoint promoteCheckpoint;
 
     /**
      * @param config    the member's configuration
@@ -75,6 +76,7 @@ public class PostgresDatabase implements LocalDatabase {
         this.roles = new RoleSetup(dialect);
         this.who = "[" + config.scope() + "/" + config.name() + "]";
         this.watch = new PostmasterWatch(who);
+        this.promoteCheckpoint = new PromoteCheckpoint(who, this::checkpointAfterPromote);
         this.control = new ServerControl(dialect, runner, paths, pg.pgCtlTimeout(), who, watch);
         if (pg.useUnixSocket()) {
             log.warn("{} postgresql.use_unix_socket is not supported yet (the JDBC driver needs a unix socket"
@@ -352,13 +354,28 @@ public class PostgresDatabase implements LocalDatabase {
                 pause(20);
             }
             configurator.writeStandby(new ServerConfigurator.Role(false, null));
-            try (Statement st = c.createStatement()) {
-                st.execute(dialect.sql("checkpoint")); // the old primary's rewind reads our new timeline from it
-            }
-            log.info("{} promoted; checkpoint done", who);
+            // the old primary's rewind reads our new timeline from pg_control: checkpoint, beside the loop
+            promoteCheckpoint.start();
+            log.info("{} promoted", who);
         } catch (SQLException | IOException e) {
             throw new DbException("promote failed: " + e.getMessage(), e);
         }
+    }
+
+    private void checkpointAfterPromote() throws SQLException {
+        try (Connection c = connector.openAction(pg.pgCtlTimeout()); Statement st = c.createStatement()) {
+            st.execute(dialect.sql("checkpoint"));
+        }
+    }
+
+    @Override
+    public boolean checkpointAfterPromotePending() {
+        return promoteCheckpoint.pending();
+    }
+
+    @Override
+    public void ensureCheckpointAfterPromote() {
+        promoteCheckpoint.retryIfFailed();
     }
 
     @Override
@@ -546,6 +563,7 @@ public class PostgresDatabase implements LocalDatabase {
     /** {@inheritDoc} Linux pidfds; see {@link PostmasterWatch}. */
     @Override
     public void watchPostmaster(Runnable onExit) {
+        promoteCheckpoint.onDone(onExit);
         watch.listen(pid -> onExit.run());
         control.postmasterAlive(); // a server that already runs is watched from now on
     }

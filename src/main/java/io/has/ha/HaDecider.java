@@ -308,6 +308,11 @@ public final class HaDecider {
             if (leaderTl == null || l.data().role() != Role.PRIMARY || l.data().state() != PgState.RUNNING) {
                 return NoAction.waitingFor("waiting for leader " + l.name() + " to run as primary before rejoining");
             }
+            if (l.data().checkpointPending()) {
+                // its pg_control still names the old timeline: pg_rewind would see no divergence
+                return NoAction.waitingFor("waiting for leader " + l.name() + " to checkpoint after its promotion"
+                        + " before rejoining");
+            }
             if (m.needsRewind() || ours == null || leaderTl > ours) {
                 if (!m.needsRewind() && Timelines.forkedAfterMyShutdown(v, ours)) {
                     return new StartPostgres(true, up, "starting as a secondary following " + l.name()

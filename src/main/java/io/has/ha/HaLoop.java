@@ -427,7 +427,8 @@ public final class HaLoop {
         }).orElse(null);
         return new MemberData(config.postgresql().connUrl(), apiUrl(), state, role, Version.VERSION,
                 effectiveTags(), running ? local.walPosition() : null, running ? local.timeline() : null,
-                dynamic.pause(), restart);
+                dynamic.pause(), restart,
+                role == Role.PRIMARY && db.checkpointAfterPromotePending() ? Boolean.FALSE : null);
     }
 
     private String apiUrl() {

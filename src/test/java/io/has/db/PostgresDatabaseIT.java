@@ -152,6 +152,11 @@ class PostgresDatabaseIT {
         b.syncReplicationSlots(Set.of(SlotNames.forMember("pg-a")));
         execute(portB, "INSERT INTO t VALUES (2, 'on pg-b')");
 
+        // the checkpoint after the promotion runs beside the caller; once done, pg_control names the new
+        // timeline, which pg_rewind reads from the source
+        await().atMost(DEADLINE).until(() -> !b.checkpointAfterPromotePending());
+        assertEquals("2", query(portB, "SELECT timeline_id FROM pg_control_checkpoint()"));
+
         // 4. the old primary is rewound and follows the new one
         a.rewind(upB);
         a.start(true, upB);

@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.has.cluster.Cluster;
 import io.has.cluster.HistoryEntry;
+import io.has.cluster.Member;
+import io.has.cluster.MemberData;
 import io.has.cluster.PgState;
 import io.has.db.LocalState;
 import io.has.ha.Decision.AcquireLock;
@@ -35,6 +38,7 @@ import io.has.ha.Decision.StartPostgres;
 import io.has.ha.Decision.WaitLongAction;
 import io.has.ha.Decision.WriteInitialize;
 import io.has.ha.HaDecider.Step;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
@@ -340,6 +344,23 @@ class HaDeciderTest {
         void oldPrimaryBehindANewTimelineIsRewound() {
             Rewind r = assertInstanceOf(Rewind.class, view("pg1", ledBy("pg2", 100, 2), stopped(true, 1)).decide());
             assertEquals("pg2", r.source().memberName());
+        }
+
+        @Test
+        void oldPrimaryWaitsUntilTheNewLeaderCheckpointedAfterItsPromotion() {
+            Cluster c = ledBy("pg2", 100, 2);
+            List<Member> members = new ArrayList<>();
+            for (Member mb : c.members()) {
+                MemberData d = mb.data();
+                members.add(!mb.name().equals("pg2") ? mb : new Member(mb.name(), new MemberData(d.connUrl(), d.apiUrl(),
+                        d.state(), d.role(), d.version(), d.tags(), d.xlogLocation(), d.timeline(), false, null, false),
+                        mb.session(), mb.version()));
+            }
+            Cluster promoting = new Cluster(c.initialize(), c.config(), c.leader(), members, c.failover(), c.sync(),
+                    c.history(), c.status());
+            Decision d = view("pg1", promoting, stopped(true, 1)).decide();
+            assertEquals(NoAction.waitingFor("waiting for leader pg2 to checkpoint after its promotion before rejoining"),
+                    d, "its pg_control still names timeline 1: pg_rewind would find nothing to do");
         }
 
         @Test

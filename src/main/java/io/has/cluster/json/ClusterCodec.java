@@ -60,6 +60,9 @@ public final class ClusterCodec {
         o.put("state", m.state() == null ? PgState.UNKNOWN.wire() : m.state().wire());
         o.put("role", m.role() == null ? null : m.role().wire());
         o.put("version", m.version());
+        if (m.checkpointAfterPromote() != null) {
+            o.put("checkpoint_after_promote", m.checkpointAfterPromote());
+        }
         if (!m.tags().isEmpty()) {
             // MemberData keeps tags in an unordered map: sort for a stable encoding.
             o.put("tags", new TreeMap<>(m.tags()));
@@ -118,7 +121,8 @@ public final class ClusterCodec {
                 longValue(n.get("xlog_location")),
                 intValue(n.get("timeline")),
                 Boolean.TRUE.equals(n.get("pause")),
-                objectOrNull(n.get("scheduled_restart")));
+                objectOrNull(n.get("scheduled_restart")),
+                n.get("checkpoint_after_promote") instanceof Boolean b ? b : null);
     }
 
     private static MemberData decodeLegacyMember(String raw) {

@@ -106,6 +106,25 @@ class ClusterCodecTest {
     }
 
     @Test
+    void checkpointAfterPromoteOnlyWhileFalseAndAfterVersion() {
+        MemberData m = new MemberData("c", "a", PgState.RUNNING, Role.PRIMARY, "3.0.2", Map.of("dc", "x"), 5L, 2,
+                false, null, false);
+        String json = ClusterCodec.encodeMember(m);
+        assertTrue(json.contains("\"version\":\"3.0.2\",\"checkpoint_after_promote\":false,\"tags\""), json);
+        MemberData back = ClusterCodec.decodeMember(json);
+        assertEquals(m, back);
+        assertTrue(back.checkpointPending());
+        MemberData done = new MemberData("c", "a", PgState.RUNNING, Role.PRIMARY, "3.0.2", Map.of(), 5L, 2, false);
+        assertFalse(ClusterCodec.encodeMember(done).contains("checkpoint_after_promote"));
+        assertFalse(done.checkpointPending());
+        // Patroni's own member key, and a value of the wrong type (ignored: not pending)
+        assertTrue(ClusterCodec.decodeMember("{\"role\":\"master\",\"checkpoint_after_promote\":false}")
+                .checkpointPending());
+        assertFalse(ClusterCodec.decodeMember("{\"role\":\"master\",\"checkpoint_after_promote\":\"no\"}")
+                .checkpointPending());
+    }
+
+    @Test
     void nonAsciiIsEscapedLikePython() {
         MemberData m = new MemberData("c", "a", PgState.STOPPED, Role.REPLICA, "1", Map.of("dc", "Zürich"),
                 null, null, false);
