@@ -3,6 +3,8 @@ package io.has.action;
 import io.has.callback.CallbackAction;
 import io.has.callback.CallbackRunner;
 import io.has.cluster.Failover;
+import io.has.cluster.Member;
+import io.has.cluster.SlotNames;
 import io.has.cluster.SyncState;
 import io.has.db.DbException;
 import io.has.db.LocalDatabase;
@@ -20,6 +22,8 @@ import io.has.watchdog.NullWatchdog;
 import io.has.watchdog.Watchdog;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +40,8 @@ public final class ActionExecutor {
     private final LocalDatabase db;
     private final LongActionRunner longActions;
     private final SlotSyncCache slotsDone = new SlotSyncCache();
+    private final SlotSyncCache standbySlotsDone = new SlotSyncCache();
+    private String standbySlotsError;
     private final Vip vip;
     private final Watchdog watchdog;
     private final CallbackRunner callbacks;
@@ -65,6 +71,41 @@ public final class ActionExecutor {
     }
 
 
+    /**
+     * A running standby keeps a physical slot, reserving no WAL, for every other member. When it is
+     * promoted they already exist: a member that followed it before the new leader's first cycle created
+     * its slot was refused ("replication slot does not exist") and tried again only after
+     * wal_retrieve_retry_interval (5 s), and with synchronous_mode writes waited that long for it.
+     * Best effort: a failure is logged when it changes and the next steady cycle tries again.
+     */
+    private void standbySlots(ClusterView view) {
+        LocalState local = view.local();
+        if (!view.dcsOk() || view.cluster() == null || view.holdsLock() || !view.config().useSlots()
+                || view.longAction().isRunning() || !local.isRunningReplica()) {
+            return;
+        }
+        Set<String> wanted = new TreeSet<>();
+        for (Member m : view.cluster().members()) {
+            if (!m.name().equals(member)) {
+                wanted.add(SlotNames.forMember(m.name()));
+            }
+        }
+        String started = local.postmasterStartTime();
+        if (standbySlotsDone.upToDate(started, wanted)) {
+            return;
+        }
+        try {
+            standbySlotsDone.synced(started, wanted, db.syncStandbySlots(wanted));
+            standbySlotsError = null;
+        } catch (DbException e) {
+            standbySlotsDone.clear();
+            if (!e.getMessage().equals(standbySlotsError)) {
+                log.warn("[{}] could not keep the standby's replication slots: {}", member, e.getMessage());
+            }
+            standbySlotsError = e.getMessage();
+        }
+    }
+
     private void callback(CallbackAction action, String role) {
         if (callbacks != null) {
             callbacks.call(action, role);
@@ -73,7 +114,11 @@ public final class ActionExecutor {
 
     public Outcome execute(Decision decision, ClusterView view) {
         try {
-            return perform(decision, view);
+            Outcome o = perform(decision, view);
+            if (decision instanceof Decision.NoAction) {
+                standbySlots(view);
+            }
+            return o;
         } catch (DcsException | DbException e) {
             return Outcome.failed(decision.kind() + " failed: " + e.getMessage());
         } catch (RuntimeException e) {

@@ -4,7 +4,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The replication slots the leader has made sure of, and in which run of PostgreSQL. Slots live in
+ * The replication slots the leader (or, for its promotion, a standby) has made sure of, and in which run
+ * of PostgreSQL. Slots live in
  * the data directory of the server that holds them: a crash with the lock released, a rewind (pg_rewind
  * empties {@code pg_replslot}) or a re-clone between two terms as leader loses them. So the set counts
  * as done only for the postmaster that was running when it was synced (its start time); a server

@@ -41,6 +41,14 @@ public interface Dialect {
     List<String> initdbCommand(Path dataDir, String superuser, Path pwFile, List<String> options);
 
     /**
+     * Whether a standby can hold physical replication slots without reserving WAL (SQL
+     * {@code create_standby_slot}): it then keeps one for each other member, ready for its promotion.
+     */
+    default boolean slotsOnStandby() {
+        return false;
+    }
+
+    /**
      * initdb's option to skip its fsync of every file, for a caller that syncs the file systems itself
      * afterwards; empty when the tool has none (then it syncs itself).
      */

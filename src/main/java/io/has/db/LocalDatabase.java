@@ -116,6 +116,15 @@ public interface LocalDatabase extends AutoCloseable {
     boolean syncReplicationSlots(Set<String> names) throws DbException;
 
     /**
+     * Creates the missing slots of {@code names} on a running standby, reserving no WAL: after a promotion
+     * they are there before any member follows. Drops nothing. Returns true at once where the dialect has
+     * no such slots ({@link Dialect#slotsOnStandby}).
+     */
+    default boolean syncStandbySlots(Set<String> names) throws DbException {
+        return true;
+    }
+
+    /**
      * Applies the cluster-wide settings (server parameters, use_slots, pg_hba) from the DCS
      * {@code config} key. Called before the first start and whenever the key changes; writes files
      * and reloads a running server, never restarts it.

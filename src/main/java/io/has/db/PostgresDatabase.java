@@ -484,6 +484,16 @@ public class PostgresDatabase implements LocalDatabase {
 
     @Override
     public boolean syncReplicationSlots(Set<String> names) throws DbException {
+        return syncSlots(names, "create_slot", true);
+    }
+
+    /** Creates the missing ones only: a standby's other physical slots are its users' (none reserves WAL of ours). */
+    @Override
+    public boolean syncStandbySlots(Set<String> names) throws DbException {
+        return !dialect.slotsOnStandby() || syncSlots(names, "create_standby_slot", false);
+    }
+
+    private boolean syncSlots(Set<String> names, String create, boolean dropOthers) throws DbException {
         try (Connection c = connector.openAction(SQL_TIMEOUT_SECONDS)) {
             Map<String, Boolean> existing = new HashMap<>();
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("slots"))) {
@@ -494,12 +504,12 @@ public class PostgresDatabase implements LocalDatabase {
             for (String name : names) {
                 if (!existing.containsKey(name)) {
                     log.info("{} creating replication slot {}", who, name);
-                    callWithName(c, "create_slot", name);
+                    callWithName(c, create, name);
                 }
             }
             boolean complete = true;
             for (Map.Entry<String, Boolean> e : existing.entrySet()) {
-                if (!names.contains(e.getKey())) {
+                if (dropOthers && !names.contains(e.getKey())) {
                     if (e.getValue()) {
                         log.debug("{} replication slot {} is in use; dropping it later", who, e.getKey());
                         complete = false;

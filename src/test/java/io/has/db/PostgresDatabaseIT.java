@@ -135,6 +135,12 @@ class PostgresDatabaseIT {
                 .anyMatch(r -> r.applicationName().equals("pg-b") && "streaming".equals(r.state())));
         assertEquals("t", query(portA, "SELECT active FROM pg_replication_slots WHERE slot_name = 'pg_b'"));
 
+        // a standby keeps a slot for the other members that reserves no WAL; after its promotion it is
+        // there at once (step 4 streams through it)
+        assertTrue(b.syncStandbySlots(Set.of(SlotNames.forMember("pg-a"))));
+        assertEquals("none", query(portB, "SELECT coalesce(restart_lsn::text, 'none') FROM pg_replication_slots"
+                + " WHERE slot_name = 'pg_a'"));
+
         // 3. the primary dies; the replica is promoted
         a.stop(StopMode.IMMEDIATE);
         assertNotNull(exitsA.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS), "a planned stop is reported too");

@@ -72,6 +72,14 @@ class ClusterIT {
             assertEquals("replica", rs.path("role").asText(), "role of " + r + " in " + rs);
         }
 
+        // each standby keeps a slot for the other members (ready for its promotion: whoever follows it then
+        // finds its slot at once)
+        for (String r : others) {
+            List<String> want = cluster.names().stream().filter(n -> !n.equals(r)).sorted().toList();
+            await("slots of " + want + " on standby " + r).atMost(Duration.ofSeconds(3L * TTL))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> want.equals(slotsOf(cluster, r)));
+        }
+
         // 2. writes flow to the leader and replicate
         Writer writer = guard.register(new Writer(cluster, leader).start());
         // wait for writes that must survive: acknowledged a while ago and replayed by both replicas
@@ -122,6 +130,22 @@ class ClusterIT {
                 .until(() -> hasId(cluster, leader, lastId));
         assertTrue(writer.acknowledgedBy(newLeader) > 0, writer.summary());
         System.out.println("ClusterIT: " + leader + " -> " + newLeader + "; " + writer.summary());
+    }
+
+    /** Physical slot names on {@code member}, as member names, sorted; empty when unreadable. */
+    private static List<String> slotsOf(ClusterHarness cluster, String member) {
+        List<String> names = new java.util.ArrayList<>();
+        try (Connection c = cluster.connect(member, 2, 5); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical'"
+                        + " ORDER BY slot_name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        } catch (Exception e) {
+            return List.of();
+        }
+        return names.stream().map(n -> cluster.names().stream()
+                .filter(m -> io.has.cluster.SlotNames.forMember(m).equals(n)).findFirst().orElse(n)).sorted().toList();
     }
 
     private static boolean hasId(ClusterHarness cluster, String member, long id) {

@@ -359,4 +359,10 @@ public class OpenGaussDialect extends PostgresDialect {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return "jdbc:opengauss://" + h + ":" + port + "/" + database;
     }
+
+    /** Its second argument of pg_create_physical_replication_slot means a dummy standby, not a WAL reservation. */
+    @Override
+    public boolean slotsOnStandby() {
+        return false;
+    }
 }

@@ -444,6 +444,12 @@ public class PostgresDialect implements Dialect {
         return majorVersion >= 10 ? "postgresql-10" : "postgresql-9.6";
     }
 
+    /** PostgreSQL 9.6 and later: {@code pg_create_physical_replication_slot(name, immediately_reserve)}. */
+    @Override
+    public boolean slotsOnStandby() {
+        return true;
+    }
+
     @Override
     public String sql(String name) {
         return sqlCache.computeIfAbsent(name, n -> {

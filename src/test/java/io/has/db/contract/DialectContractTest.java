@@ -107,6 +107,9 @@ abstract class DialectContractTest {
         if (dialect().promoteCommand(DATA, 60, 2).isEmpty()) {
             names.add("promote_signal");
         }
+        if (dialect().slotsOnStandby()) {
+            names.add("create_standby_slot");
+        }
         for (String n : names) {
             assertDoesNotThrow(() -> dialect().sql(n), n);
             assertNotBlank(dialect().sql(n), n);
