@@ -17,12 +17,14 @@ import org.slf4j.LoggerFactory;
  * {@code POST /switchover}, {@code POST /failover} and {@code DELETE /switchover} with Patroni's
  * validation order, messages and codes (reference/patroni.md §3.5). The handler writes the
  * {@code failover} key and wakes the loop; the loop performs the switchover. An unscheduled request then
- * polls the DCS once a second (on a timer, holding no thread) for up to {@code 2·max(10, loop_wait)} polls.
+ * polls the DCS every 100 ms (on a timer, holding no thread) for up to {@code 2·max(10, loop_wait)} seconds,
+ * as long as Patroni waits; Patroni looks once a second, and its answer came up to a second after the new
+ * leader took the lock (a poll reads one znode while nothing changed: {@code ZooKeeperDcs.read}).
  */
 final class SwitchoverEndpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(SwitchoverEndpoints.class);
-    static final long POLL_INTERVAL_MS = 1000;
+    static final long POLL_INTERVAL_MS = 100;
 
     private final ScheduledExecutorService timers;
     private final PeerProbe probe;
@@ -89,7 +91,7 @@ final class SwitchoverEndpoints {
             return;
         }
         String previous = cluster.leader() == null ? null : cluster.leader().name();
-        int polls = 2 * Math.max(10, config.loopWait());
+        int polls = (int) (2 * Math.max(10, config.loopWait()) * 1000L / POLL_INTERVAL_MS);
         schedulePoll(c, previous, candidate, action, polls);
     }
 
