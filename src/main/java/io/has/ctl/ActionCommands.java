@@ -214,9 +214,13 @@ final class ActionCommands {
             return 0;
         }
 
-        /** Progress until the new leader's database reports running as primary. */
+        /**
+         * Progress until the new leader's database reports running as primary: looks every 100 ms, says
+         * "waiting" at most once a second.
+         */
         private Cluster waitForLeaderUp(CtlContext ctx) throws DcsException {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NEW_LEADER_WAIT_MS);
+            long nextNote = System.nanoTime();
             while (true) {
                 Cluster c = ctx.readCluster();
                 Member m = c.leaderMember().orElse(null);
@@ -228,9 +232,12 @@ final class ActionCommands {
                     ctx.out.println(timestamp() + " the new leader is not up yet; check with hasctl list");
                     return c;
                 }
-                ctx.out.println(timestamp() + " waiting for the new leader to be up ...");
-                ctx.out.flush();
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // pacing the progress display
+                if (System.nanoTime() - nextNote >= 0) {
+                    ctx.out.println(timestamp() + " waiting for the new leader to be up ...");
+                    ctx.out.flush();
+                    nextNote = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             }
         }
     }
