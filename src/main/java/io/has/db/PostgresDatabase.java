@@ -40,6 +40,8 @@ public class PostgresDatabase implements LocalDatabase {
     private static final Duration CLONE_TIMEOUT = Duration.ofHours(24);
     private static final Duration REWIND_TIMEOUT = Duration.ofHours(2);
     private static final int SQL_TIMEOUT_SECONDS = 10;
+    /** How long a promotion may take before it is signalled again ({@link #nudgePromotion}); doubles up to 5 s. */
+    private static final long PROMOTE_NUDGE_NS = TimeUnit.MILLISECONDS.toNanos(300);
 
     private final HasConfig config;
     private final HasConfig.Postgresql pg;
@@ -347,9 +349,16 @@ public class PostgresDatabase implements LocalDatabase {
                         Duration.ofSeconds(t + 15L), Map.of());
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(t);
+            long every = PROMOTE_NUDGE_NS;
+            long nudge = System.nanoTime() + every;
             while (inRecovery(c)) {
                 if (System.nanoTime() > deadline) {
                     throw new DbException("still in recovery " + t + " s after promotion");
+                }
+                if (bySql && System.nanoTime() - nudge > 0) {
+                    nudgePromotion(c, every == PROMOTE_NUDGE_NS);
+                    every = Math.min(2 * every, TimeUnit.SECONDS.toNanos(5)); // a long replay: less often
+                    nudge = System.nanoTime() + every;
                 }
                 pause(20);
             }
@@ -607,6 +616,27 @@ public class PostgresDatabase implements LocalDatabase {
             });
         } catch (SQLException e) {
             throw new DbException("promote failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Signals the promotion again. The startup process notices a promotion while it waits for WAL; when
+     * that wait was for a WAL receiver still connecting, it counts as a failed attempt to stream and it
+     * sleeps out what is left of wal_retrieve_retry_interval (5 s) since its last attempt before it looks
+     * at the request — with synchronous_mode, the reload of synchronous_standby_names just before the
+     * promotion starts such an attempt. Each signal ends that sleep.
+     */
+    private void nudgePromotion(Connection c, boolean first) throws SQLException {
+        if (first) {
+            log.info("{} still in recovery: signalling the promotion again", who);
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("promote_signal"))) {
+            rs.next();
+        } catch (SQLException e) {
+            if (inRecovery(c)) {
+                throw e;
+            }
+            // it ended recovery in between: pg_promote says "recovery is not in progress"
         }
     }
 
