@@ -99,7 +99,7 @@ public final class ActionExecutor {
             standbySlotsError = null;
         } catch (DbException e) {
             standbySlotsDone.clear();
-            if (!e.getMessage().equals(standbySlotsError)) {
+            if (!java.util.Objects.equals(e.getMessage(), standbySlotsError)) {
                 log.warn("[{}] could not keep the standby's replication slots: {}", member, e.getMessage());
             }
             standbySlotsError = e.getMessage();
