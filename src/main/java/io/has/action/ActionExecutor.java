@@ -3,8 +3,6 @@ package io.has.action;
 import io.has.callback.CallbackAction;
 import io.has.callback.CallbackRunner;
 import io.has.cluster.Failover;
-import io.has.cluster.Member;
-import io.has.cluster.SlotNames;
 import io.has.cluster.SyncState;
 import io.has.db.DbException;
 import io.has.db.LocalDatabase;
@@ -15,6 +13,7 @@ import io.has.dcs.Dcs;
 import io.has.dcs.DcsException;
 import io.has.ha.ClusterView;
 import io.has.ha.Decision;
+import io.has.ha.HaDecider;
 import io.has.ha.SyncPlanner;
 import io.has.vip.NullVip;
 import io.has.vip.Vip;
@@ -23,7 +22,6 @@ import io.has.watchdog.Watchdog;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,25 +70,18 @@ public final class ActionExecutor {
 
 
     /**
-     * A running standby keeps a physical slot, reserving no WAL, for every other member. When it is
-     * promoted they already exist: a member that followed it before the new leader's first cycle created
+     * A running standby keeps a physical slot, reserving no WAL, for every other member
+     * ({@link HaDecider#standbySlots}). When it is promoted they already exist: a member that followed it before the new leader's first cycle created
      * its slot was refused ("replication slot does not exist") and tried again only after
      * wal_retrieve_retry_interval (5 s), and with synchronous_mode writes waited that long for it.
      * Best effort: a failure is logged when it changes and the next steady cycle tries again.
      */
     private void standbySlots(ClusterView view) {
-        LocalState local = view.local();
-        if (!view.dcsOk() || view.cluster() == null || view.holdsLock() || !view.config().useSlots()
-                || view.longAction().isRunning() || !local.isRunningReplica()) {
+        Set<String> wanted = HaDecider.standbySlots(view);
+        if (wanted == null) {
             return;
         }
-        Set<String> wanted = new TreeSet<>();
-        for (Member m : view.cluster().members()) {
-            if (!m.name().equals(member)) {
-                wanted.add(SlotNames.forMember(m.name()));
-            }
-        }
-        String started = local.postmasterStartTime();
+        String started = view.local().postmasterStartTime();
         if (standbySlotsDone.upToDate(started, wanted)) {
             return;
         }

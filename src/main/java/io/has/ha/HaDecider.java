@@ -342,6 +342,30 @@ public final class HaDecider {
         return new StartPostgres(true, up, "starting as a secondary following " + l.name());
     }
 
+    /**
+     * The slots a running standby keeps, reserving no WAL, for the other members, so that they exist when
+     * it is promoted; null when it keeps none (slots off, no DCS, the lock is ours, a long action runs, or
+     * it is not a running standby). Applied by the executor after a steady cycle's {@link NoAction}.
+     */
+    public static Set<String> standbySlots(ClusterView v) {
+        if (!v.dcsOk() || v.cluster() == null || v.holdsLock() || !v.config().useSlots()
+                || v.longAction().isRunning() || !v.local().isRunningReplica()) {
+            return null;
+        }
+        return otherMembersSlots(v);
+    }
+
+    /** A physical slot name for every member but us. */
+    private static Set<String> otherMembersSlots(ClusterView v) {
+        Set<String> slots = new TreeSet<>();
+        for (Member mb : v.cluster().members()) {
+            if (!mb.name().equals(v.me())) {
+                slots.add(SlotNames.forMember(mb.name()));
+            }
+        }
+        return slots;
+    }
+
     private static Decision decideUnlocked(ClusterView v) {
         LocalState local = v.local();
         LeaderRace.Health health = LeaderRace.health(v);
@@ -363,15 +387,7 @@ public final class HaDecider {
 
     private static Lead lead(ClusterView v) {
         Cluster c = v.cluster();
-        Set<String> slots = null;
-        if (v.config().useSlots()) {
-            slots = new TreeSet<>();
-            for (Member mb : c.members()) {
-                if (!mb.name().equals(v.me())) {
-                    slots.add(SlotNames.forMember(mb.name()));
-                }
-            }
-        }
+        Set<String> slots = v.config().useSlots() ? otherMembersSlots(v) : null;
         String sysid = v.local().systemId();
         String writeInit = !c.hasValidSysid() && sysid != null ? sysid : null;
         Map<String, Object> writeConfig = c.config() == null || c.config().value().isEmpty() ? v.bootstrapDcs() : null;

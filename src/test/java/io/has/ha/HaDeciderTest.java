@@ -364,6 +364,17 @@ class HaDeciderTest {
         }
 
         @Test
+        void aRunningStandbyKeepsSlotsForTheOtherMembersOnly() {
+            assertEquals(Set.of("pg1", "pg3"), HaDecider.standbySlots(
+                    view("pg2", ledBy("pg1", 100, 1), runningReplica(100, 1, pgAddress(1))).build()));
+            assertNull(HaDecider.standbySlots(view("pg2", ledBy("pg1", 100, 1), runningReplica(100, 1, pgAddress(1)))
+                    .pg("use_slots", false).build()), "use_slots off");
+            assertNull(HaDecider.standbySlots(view("pg1", ledBy("pg1", 100, 1), runningPrimary(100, 1)).build()),
+                    "the leader's slots are Lead's");
+            assertNull(HaDecider.standbySlots(view("pg2", ledBy("pg1", 100, 1), starting()).build()), "not running");
+        }
+
+        @Test
         void oldPrimaryIsReclonedWhenUsePgRewindIsOff() {
             Decision d = view("pg1", ledBy("pg2", 100, 2), stopped(true, 1)).pg("use_pg_rewind", false).decide();
             assertInstanceOf(Reinitialize.class, d);
