@@ -56,14 +56,24 @@ class HaproxyIT {
         }
     }
 
+    /**
+     * Waits until five consecutive connections through the primary port land on {@code leader}, out of
+     * recovery. Right after a switchover HAProxy still counts the old primary up until its {@code fall}
+     * checks failed (2 × 1 s), and the switchover's answer now comes within 0.1 s of the new lock: one
+     * landing on the new leader does not yet mean the old one is out.
+     */
     private void awaitPrimaryPortOn(String leader) {
-        LiveCluster.Landing[] last = {null};
+        String[] last = {"nothing yet"};
         try {
             await("HAProxy's primary port lands on " + leader).atMost(LiveCluster.SETTLE)
                     .pollInterval(Duration.ofMillis(500)).until(() -> {
-                        LiveCluster.Landing l = tryLand(haproxy.primaryPort);
-                        last[0] = l;
-                        return l != null && l.serverPort() == pgPort(leader) && !l.inRecovery();
+                        java.util.List<LiveCluster.Landing> sample = new java.util.ArrayList<>();
+                        for (int i = 0; i < 5; i++) {
+                            sample.add(tryLand(haproxy.primaryPort));
+                        }
+                        last[0] = sample.toString();
+                        return sample.stream().allMatch(l -> l != null && l.serverPort() == pgPort(leader)
+                                && !l.inRecovery());
                     });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "; " + leader + " on " + pgPort(leader) + ", last landing "
