@@ -607,11 +607,7 @@ public class PostgresDatabase implements LocalDatabase {
                     return false;
                 }
                 log.info("{} promoting", who);
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("promote_signal"))) {
-                    if (!rs.next() || !rs.getBoolean(1)) {
-                        throw new SQLException("the server did not take the promotion signal");
-                    }
-                }
+                sendPromoteSignal(c);
                 return true;
             });
         } catch (SQLException e) {
@@ -630,13 +626,21 @@ public class PostgresDatabase implements LocalDatabase {
         if (first) {
             log.info("{} still in recovery: signalling the promotion again", who);
         }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("promote_signal"))) {
-            rs.next();
+        try {
+            sendPromoteSignal(c);
         } catch (SQLException e) {
             if (inRecovery(c)) {
                 throw e;
             }
             // it ended recovery in between: pg_promote says "recovery is not in progress"
+        }
+    }
+
+    private void sendPromoteSignal(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("promote_signal"))) {
+            if (!rs.next() || !rs.getBoolean(1)) {
+                throw new SQLException("the server did not take the promotion signal");
+            }
         }
     }
 

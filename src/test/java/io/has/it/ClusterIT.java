@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.has.cluster.SlotNames;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -134,7 +136,7 @@ class ClusterIT {
 
     /** Physical slot names on {@code member}, as member names, sorted; empty when unreadable. */
     private static List<String> slotsOf(ClusterHarness cluster, String member) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         try (Connection c = cluster.connect(member, 2, 5); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT slot_name FROM pg_replication_slots WHERE slot_type = 'physical'"
                         + " ORDER BY slot_name")) {
@@ -145,7 +147,7 @@ class ClusterIT {
             return List.of();
         }
         return names.stream().map(n -> cluster.names().stream()
-                .filter(m -> io.has.cluster.SlotNames.forMember(m).equals(n)).findFirst().orElse(n)).sorted().toList();
+                .filter(m -> SlotNames.forMember(m).equals(n)).findFirst().orElse(n)).sorted().toList();
     }
 
     private static boolean hasId(ClusterHarness cluster, String member, long id) {
