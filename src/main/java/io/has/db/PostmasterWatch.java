@@ -284,12 +284,12 @@ final class PostmasterWatch implements AutoCloseable {
         synchronized (this) {
             armed = null;
             lastExited = process;
-            if (process.equals(wanted)) {
-                wanted = null;
-            }
-            if (closed) {
+            // watch() may have switched to another process while this one's exit was in flight: the
+            // poll then wakes for both, and the process no longer wanted is not reported
+            if (closed || !process.equals(wanted)) {
                 return;
             }
+            wanted = null;
             l = listener;
         }
         log.info("{} the postmaster (pid {}) exited", who, process.pid());
