@@ -163,6 +163,15 @@ class PostgresDatabaseIT {
         await().atMost(DEADLINE).until(() -> !b.checkpointAfterPromotePending());
         assertEquals("2", query(portB, "SELECT timeline_id FROM pg_control_checkpoint()"));
 
+        // a reload after the promotion applies cleanly: the standby file that went away held no parameter
+        // a restart would be needed for (each reload would say "configuration file contains errors" again).
+        // Two reloads: the postmaster handles them in turn, so the second one's line follows all of the first's
+        Path logB = b.paths().logFile();
+        long reloads = countLines(logB, "received SIGHUP");
+        execute(portB, "SELECT pg_reload_conf()", "SELECT pg_reload_conf()");
+        await().atMost(DEADLINE).until(() -> countLines(logB, "received SIGHUP") >= reloads + 2);
+        assertEquals(0, countLines(logB, "cannot be changed without restarting"), Files.readString(logB));
+
         // 4. the old primary is rewound and follows the new one
         a.rewind(upB);
         a.start(true, upB);
@@ -231,6 +240,12 @@ class PostgresDatabaseIT {
     private static String query(int port, String sql) throws SQLException {
         try (Connection c = connect(port); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static long countLines(Path file, String text) throws IOException {
+        try (var lines = Files.lines(file)) {
+            return lines.filter(l -> l.contains(text)).count();
         }
     }
 

@@ -118,7 +118,12 @@ public final class PostgresConfigFiles {
                 p.put("primary_slot_name", s.slotName());
             }
         }
-        p.put("recovery_target_timeline", "latest");
+        if (recoveryConf) {
+            // 'latest' is the default from 12 on, where the file is a configuration file: a server-start
+            // parameter that leaves it at the promotion makes every later reload report "cannot be changed
+            // without restarting the server" and "configuration file contains errors"
+            p.put("recovery_target_timeline", "latest");
+        }
         return MANAGED_HEADER + "\n" + PostgresParameters.render(p);
     }
 

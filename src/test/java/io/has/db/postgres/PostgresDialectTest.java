@@ -190,6 +190,15 @@ class PostgresDialectTest {
     }
 
     @Test
+    void theTimelineToFollowIsWrittenOnlyWhereLatestIsNotTheDefault() {
+        StandbySettings s = new StandbySettings(new HostPort("h", 1), "repl", null, "n", "prefer", null);
+        assertFalse(pg15.renderStandbyConf(s).contains("recovery_target_timeline"), "12 and later follow the latest");
+        assertFalse(new PostgresDialect(BIN, 12).renderStandbyConf(s).contains("recovery_target_timeline"));
+        assertTrue(new PostgresDialect(BIN, 11).renderStandbyConf(s).contains("recovery_target_timeline = 'latest'"),
+                "recovery.conf before 12 follows the current timeline unless told");
+    }
+
+    @Test
     void followNeedsRestartOnlyBefore13() {
         assertTrue(new PostgresDialect(BIN, 12).upstreamChangeNeedsRestart());
         assertFalse(new PostgresDialect(BIN, 13).upstreamChangeNeedsRestart());
