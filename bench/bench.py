@@ -40,12 +40,13 @@ PROFILES = {
 }
 # the shipped defaults (scripts/has, sysconfig/vastbase-has; dependencies.md §5); the class-data sharing
 # archives beside the jar are added as the launchers add them (cds_opts)
-HAS_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-Xmn1m', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=25',
+HAS_JAVA_OPTS = ['-Xmx64m', '-Xms4m', '-Xmn1m', '-XX:MinHeapFreeRatio=10', '-XX:MaxHeapFreeRatio=25',
                  '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData',
                  '-XX:+UnlockDiagnosticVMOptions', '-XX:AsyncDeflationInterval=10000',
                  '-XX:GuaranteedSafepointInterval=10000', '-XX:CompileCommand=quiet']
 HAS_JAVA_OPTS += ['-XX:CompileCommand=CompileThresholdScaling,%s.*::*,0.01' % p
                   for p in ('io.has', 'org.postgresql', 'org.opengauss', 'org.apache.zookeeper', 'org.apache.curator')]
+HAS_ENV = {'MALLOC_ARENA_MAX': '2'}  # as scripts/has exports it
 HASCTL_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k',
                     '-XX:-UsePerfData']
 SYSTEMS = ('has', 'patroni')
@@ -515,7 +516,8 @@ class Cluster:
             logf.flush()
             # own session: a Ctrl-C reaches only this script, which stops everything in order
             m.wrapper = subprocess.Popen(cmd, cwd=m.dir, stdout=logf, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+                                         stdin=subprocess.DEVNULL, start_new_session=True,
+                                         env=dict(os.environ, **HAS_ENV) if self.system == 'has' else None)
 
     def start_all(self):
         for n in MEMBERS:

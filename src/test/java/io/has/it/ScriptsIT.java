@@ -36,7 +36,7 @@ class ScriptsIT {
     void launchersExecJavaWithTheJarAndDefaultOptions(@TempDir Path tmp) throws Exception {
         // a stand-in for java that reports its parent and its arguments
         Path fakeJava = tmp.resolve("java");
-        Files.writeString(fakeJava, "#!/bin/sh\necho \"ppid=$PPID\"\nfor a in \"$@\"; do echo \"arg=$a\"; done\n");
+        Files.writeString(fakeJava, "#!/bin/sh\necho \"ppid=$PPID\"\necho \"malloc_arena_max=$MALLOC_ARENA_MAX\"\nfor a in \"$@\"; do echo \"arg=$a\"; done\n");
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         String jar = ClusterHarness.requiredProperty("has.jar");
         Map<String, String> env = Map.of("HAS_JAR", jar, "JAVA", fakeJava.toString(), "HAS_CDS", "off");
@@ -47,7 +47,8 @@ class ScriptsIT {
         assertEquals(0, has.exit(), has.output());
         // exec: the JVM replaces the launcher, so signals sent to the launcher's pid reach it
         assertTrue(has.stdout().startsWith(self + "\n"), "scripts/has must exec java:\n" + has.output());
-        assertTrue(has.stdout().contains("arg=-Xmx64m\narg=-Xms8m\narg=-Xmn1m\narg=-XX:MinHeapFreeRatio=10\n"
+        assertTrue(has.stdout().contains("malloc_arena_max=2\n"), "two malloc arenas:\n" + has.output());
+        assertTrue(has.stdout().contains("arg=-Xmx64m\narg=-Xms4m\narg=-Xmn1m\narg=-XX:MinHeapFreeRatio=10\n"
                 + "arg=-XX:MaxHeapFreeRatio=25\narg=-XX:+UseSerialGC\narg=-XX:TieredStopAtLevel=1\narg=-Xss512k\n"
                 + "arg=-XX:-UsePerfData\narg=-XX:+UnlockDiagnosticVMOptions\narg=-XX:AsyncDeflationInterval=10000\n"
                 + "arg=-XX:GuaranteedSafepointInterval=10000\narg=-XX:CompileCommand=quiet\n"
@@ -82,6 +83,29 @@ class ScriptsIT {
                 List.of(basedir().resolve("scripts/has").toString(), "x.yml"));
         assertEquals(1, missing.exit(), missing.output());
         assertTrue(missing.output().contains("HAS_JAR=/nonexistent/has.jar is not readable"), missing.output());
+    }
+
+    @Test
+    void everyDaemonLauncherHasTheSameDefaultOptions() throws Exception {
+        String shipped = between(read("scripts/has"), "${JAVA_OPTS:-", "}");
+        assertTrue(shipped.startsWith("-Xmx64m "), shipped);
+        assertEquals(shipped, between(read("rpm/bin/has"), "${JAVA_OPTS:-", "}"), "rpm/bin/has");
+        assertEquals(shipped, between(read("sysconfig/vastbase-has"), "JAVA_OPTS=\"", "\""), "sysconfig/vastbase-has");
+        assertEquals(shipped, between(read("scripts/demo"), "${JAVA_OPTS:-", "}"), "scripts/demo");
+        assertTrue(read("rpm/bin/has").contains("export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}\n"), "rpm/bin/has");
+    }
+
+    private static String read(String file) throws Exception {
+        return Files.readString(basedir().resolve(file));
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf(start);
+        assertTrue(from >= 0, "no " + start);
+        from += start.length();
+        int to = text.indexOf(end, from);
+        assertTrue(to >= 0, "no " + end + " after " + start);
+        return text.substring(from, to);
     }
 
     @Test
