@@ -1553,7 +1553,8 @@ def render(meta, runs, profile, smoke):
            '(tickTime 1 s); PostgreSQL %s; Patroni %s; HAS %s with `%s`.'
            % (meta['started'], meta['finished'], meta['host'], meta['cores'], t['ttl'], t['loop_wait'],
               t['retry_timeout'], meta['versions'].get('zookeeper'), meta['versions'].get('postgresql'),
-              meta['versions'].get('patroni'), meta['versions'].get('has'), ' '.join(HAS_JAVA_OPTS)), '',
+              meta['versions'].get('patroni'), meta['versions'].get('has'),
+              ' '.join(['%s=%s' % kv for kv in sorted(HAS_ENV.items())] + HAS_JAVA_OPTS)), '',
            'Load average at start %s, at end %s. %s' % (meta['load_start'], meta['load_end'], meta.get('note') or ''),
            '',
            'Ratio = HAS / Patroni (lower is better except req/s). Values are medians unless the metric says '
