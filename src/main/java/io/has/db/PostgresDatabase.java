@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +39,6 @@ public class PostgresDatabase implements LocalDatabase {
     private static final Duration CLONE_TIMEOUT = Duration.ofHours(24);
     private static final Duration REWIND_TIMEOUT = Duration.ofHours(2);
     private static final int SQL_TIMEOUT_SECONDS = 10;
-    /** How long a promotion may take before it is signalled again ({@link #nudgePromotion}); doubles up to 5 s. */
-    private static final long PROMOTE_NUDGE_NS = TimeUnit.MILLISECONDS.toNanos(300);
 
     private final HasConfig config;
     private final HasConfig.Postgresql pg;
@@ -56,7 +53,7 @@ public class PostgresDatabase implements LocalDatabase {
     private final String who;
     private final ServerControl control;
     private final PostmasterWatch watch;
-    private final PromoteCheckpoint promoteCheckpoint;
+    private final Promotion promotion;
 
     /**
      * @param config    the member's configuration
@@ -78,8 +75,8 @@ public class PostgresDatabase implements LocalDatabase {
         this.roles = new RoleSetup(dialect);
         this.who = "[" + config.scope() + "/" + config.name() + "]";
         this.watch = new PostmasterWatch(who);
-        this.promoteCheckpoint = new PromoteCheckpoint(who, this::checkpointAfterPromote);
         this.control = new ServerControl(dialect, runner, paths, pg.pgCtlTimeout(), who, watch);
+        this.promotion = new Promotion(who, dialect, paths, pg, connector, prober, control, configurator);
         if (pg.useUnixSocket()) {
             log.warn("{} postgresql.use_unix_socket is not supported yet (the JDBC driver needs a unix socket"
                     + " factory); connecting over TCP to {}", who, connector.url());
@@ -328,63 +325,17 @@ public class PostgresDatabase implements LocalDatabase {
 
     @Override
     public void promote() throws DbException {
-        if (!control.postmasterAlive()) {
-            throw new DbException("cannot promote: the server is not running");
-        }
-        int t = pg.pgCtlTimeout();
-        // whether the dialect has a command does not depend on the timeline it is given
-        boolean bySql = dialect.promoteCommand(paths.dataDir(), t, 1).isEmpty();
-        if (bySql && !signalPromotion()) {
-            return;
-        }
-        try (Connection c = connector.openAction(t)) {
-            if (!bySql) {
-                if (!inRecovery(c)) {
-                    log.debug("{} promote: already primary", who);
-                    return;
-                }
-                log.info("{} promoting", who);
-                Integer tl = prober.probe(null).timeline();
-                control.runOk("promote", dialect.promoteCommand(paths.dataDir(), t, tl == null ? 1 : tl + 1),
-                        Duration.ofSeconds(t + 15L), Map.of());
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(t);
-            long every = PROMOTE_NUDGE_NS;
-            long nudge = System.nanoTime() + every;
-            while (inRecovery(c)) {
-                if (System.nanoTime() > deadline) {
-                    throw new DbException("still in recovery " + t + " s after promotion");
-                }
-                if (bySql && System.nanoTime() - nudge > 0) {
-                    nudgePromotion(c, every == PROMOTE_NUDGE_NS);
-                    every = Math.min(2 * every, TimeUnit.SECONDS.toNanos(5)); // a long replay: less often
-                    nudge = System.nanoTime() + every;
-                }
-                pause(20);
-            }
-            configurator.writeStandby(new ServerConfigurator.Role(false, null));
-            // the old primary's rewind reads our new timeline from pg_control: checkpoint, beside the loop
-            promoteCheckpoint.start();
-            log.info("{} promoted", who);
-        } catch (SQLException | IOException e) {
-            throw new DbException("promote failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void checkpointAfterPromote() throws SQLException {
-        try (Connection c = connector.openAction(pg.pgCtlTimeout()); Statement st = c.createStatement()) {
-            st.execute(dialect.sql("checkpoint"));
-        }
+        promotion.promote();
     }
 
     @Override
     public boolean checkpointAfterPromotePending() {
-        return promoteCheckpoint.pending();
+        return promotion.checkpoint().pending();
     }
 
     @Override
     public void ensureCheckpointAfterPromote() {
-        promoteCheckpoint.retryIfFailed();
+        promotion.checkpoint().retryIfFailed();
     }
 
     @Override
@@ -395,7 +346,7 @@ public class PostgresDatabase implements LocalDatabase {
         }
         boolean recovery;
         try (Connection c = connector.openAction(SQL_TIMEOUT_SECONDS)) {
-            recovery = inRecovery(c);
+            recovery = Promotion.inRecovery(dialect, c);
         } catch (SQLException e) {
             throw new DbException("follow: cannot query the server: " + e.getMessage(), e);
         }
@@ -582,7 +533,7 @@ public class PostgresDatabase implements LocalDatabase {
     /** {@inheritDoc} Linux pidfds; see {@link PostmasterWatch}. */
     @Override
     public void watchPostmaster(Runnable onExit) {
-        promoteCheckpoint.onDone(onExit);
+        promotion.checkpoint().onDone(onExit);
         watch.listen(pid -> onExit.run());
         control.postmasterAlive(); // a server that already runs is watched from now on
     }
@@ -595,61 +546,6 @@ public class PostgresDatabase implements LocalDatabase {
 
     // ------------------------------------------------------------------------------------- helpers
 
-    /**
-     * Asks a standby to promote over the probe connection, which is open already: the signal does not
-     * wait for a new connection. Returns false when the server is a primary already.
-     */
-    private boolean signalPromotion() throws DbException {
-        try {
-            return prober.call(c -> {
-                if (!inRecovery(c)) {
-                    log.debug("{} promote: already primary", who);
-                    return false;
-                }
-                log.info("{} promoting", who);
-                sendPromoteSignal(c);
-                return true;
-            });
-        } catch (SQLException e) {
-            throw new DbException("promote failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Signals the promotion again. The startup process notices a promotion while it waits for WAL; when
-     * that wait was for a WAL receiver still connecting, it counts as a failed attempt to stream and it
-     * sleeps out what is left of wal_retrieve_retry_interval (5 s) since its last attempt before it looks
-     * at the request — with synchronous_mode, the reload of synchronous_standby_names just before the
-     * promotion starts such an attempt. Each signal ends that sleep.
-     */
-    private void nudgePromotion(Connection c, boolean first) throws SQLException {
-        if (first) {
-            log.info("{} still in recovery: signalling the promotion again", who);
-        }
-        try {
-            sendPromoteSignal(c);
-        } catch (SQLException e) {
-            if (inRecovery(c)) {
-                throw e;
-            }
-            // it ended recovery in between: pg_promote says "recovery is not in progress"
-        }
-    }
-
-    private void sendPromoteSignal(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("promote_signal"))) {
-            if (!rs.next() || !rs.getBoolean(1)) {
-                throw new SQLException("the server did not take the promotion signal");
-            }
-        }
-    }
-
-    private boolean inRecovery(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(dialect.sql("is_in_recovery"))) {
-            return rs.next() && rs.getBoolean(1);
-        }
-    }
-
     private static String describe(Upstream u) {
         return u == null ? "nobody" : u.memberName() + " (" + u.address() + ")";
     }
@@ -661,16 +557,6 @@ public class PostgresDatabase implements LocalDatabase {
             } catch (IOException e) {
                 log.warn("cannot delete {}: {}", p, e.getMessage());
             }
-        }
-    }
-
-    /** Waits between polls of the server inside a deadline loop. */
-    private static void pause(long millis) throws DbException {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DbException("interrupted while waiting for the server", e);
         }
     }
 }
