@@ -93,6 +93,12 @@ class ScriptsIT {
         assertEquals(shipped, between(read("sysconfig/vastbase-has"), "JAVA_OPTS=\"", "\""), "sysconfig/vastbase-has");
         assertEquals(shipped, between(read("scripts/demo"), "${JAVA_OPTS:-", "}"), "scripts/demo");
         assertTrue(read("rpm/bin/has").contains("export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}\n"), "rpm/bin/has");
+        // the bench measures what ships
+        Commands.Result bench = Commands.run(Duration.ofSeconds(30), "python3", "-c", "import sys; sys.path.insert(0, '"
+                + basedir().resolve("bench") + "'); import bench; print(' '.join(['%s=%s' % kv for kv in"
+                + " sorted(bench.HAS_ENV.items())] + bench.HAS_JAVA_OPTS))");
+        assertEquals(0, bench.exit(), bench.output());
+        assertEquals("MALLOC_ARENA_MAX=2 " + shipped, bench.stdout().strip(), "bench/bench.py");
     }
 
     private static String read(String file) throws Exception {
