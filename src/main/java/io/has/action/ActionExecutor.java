@@ -71,9 +71,10 @@ public final class ActionExecutor {
 
     /**
      * A running standby keeps a physical slot, reserving no WAL, for every other member
-     * ({@link HaDecider#standbySlots}). When it is promoted they already exist: a member that followed it before the new leader's first cycle created
-     * its slot was refused ("replication slot does not exist") and tried again only after
-     * wal_retrieve_retry_interval (5 s), and with synchronous_mode writes waited that long for it.
+     * ({@link HaDecider#standbySlots}). When it is promoted they already exist: a member that followed it
+     * before the new leader's first cycle created its slot was refused ("replication slot does not
+     * exist") and tried again only after wal_retrieve_retry_interval (5 s), and with synchronous_mode
+     * writes waited that long for it.
      * Best effort: a failure is logged when it changes and the next steady cycle tries again.
      */
     private void standbySlots(ClusterView view) {
