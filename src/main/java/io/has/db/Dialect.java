@@ -98,6 +98,15 @@ public interface Dialect {
         return Optional.empty();
     }
 
+    /**
+     * The server parameter (name, value) that makes the server's start-up sync of a data directory one
+     * syncfs(2) per file system instead of an fsync of every file, for the first start after a clone that
+     * the caller has synced itself; empty when the server has no such choice.
+     */
+    default Optional<Map.Entry<String, String>> syncfsAtStartParameter() {
+        return Optional.empty();
+    }
+
     /** Rewinds a cleanly stopped {@code dataDir} to the server described by {@code sourceConninfo}. */
     List<String> rewindCommand(Path dataDir, String sourceConninfo);
 

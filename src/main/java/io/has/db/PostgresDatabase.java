@@ -54,6 +54,11 @@ public class PostgresDatabase implements LocalDatabase {
     private final ServerControl control;
     private final PostmasterWatch watch;
     private final Promotion promotion;
+    /**
+     * A clone was made durable by {@link FileSystemSync} and has not been started since: its first start
+     * may sync with syncfs(2) ({@link Dialect#syncfsAtStartParameter}), as nothing is left to write back.
+     */
+    private volatile boolean cloneSynced;
 
     /**
      * @param config    the member's configuration
@@ -216,6 +221,7 @@ public class PostgresDatabase implements LocalDatabase {
                 throw new DbException("cannot prepare " + data + ": " + e.getMessage(), e);
             }
             control.forgetControlData();
+            cloneSynced = false;
             log.info("{} cloning {} from {} ({}) with method {}", who, data, source.memberName(), source.address(),
                     m.name());
             Optional<String> noSync = m.isBasebackup()
@@ -230,6 +236,7 @@ public class PostgresDatabase implements LocalDatabase {
                 try {
                     if (noSync.isPresent()) {
                         FileSystemSync.sync(data); // durable before the replica starts
+                        cloneSynced = true;
                     }
                     configurator.writeAll(new ServerConfigurator.Role(true, source));
                 } catch (IOException e) {
@@ -266,7 +273,9 @@ public class PostgresDatabase implements LocalDatabase {
             throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
         }
         log.info("{} starting as {}", who, standby ? "standby of " + describe(upstream) : "primary");
-        control.start(standby, configurator.commandLineParameters());
+        boolean syncfs = cloneSynced;
+        cloneSynced = false;
+        control.start(standby, configurator.commandLineParameters(syncfs));
     }
 
     @Override

@@ -97,10 +97,28 @@ final class ServerConfigurator {
 
     /** The controlled parameters for the server's command line (they win over postgresql.auto.conf). */
     java.util.Map<String, String> commandLineParameters() {
+        return commandLineParameters(false);
+    }
+
+    /**
+     * Like {@link #commandLineParameters()}; with {@code syncfsAtStart}, also the dialect's parameter
+     * that makes the start-up sync one syncfs(2), unless the configuration sets that parameter itself.
+     */
+    java.util.Map<String, String> commandLineParameters(boolean syncfsAtStart) {
         HasConfig.Postgresql pg = config.postgresql();
         LocalServerSettings fixed = new LocalServerSettings(pg.listenAddresses(), pg.port(), config.scope(),
                 paths.socketDir());
-        return dialect.commandLineParameters(dialect.serverParameters(dynamic.pgParameters(), pg.parameters(), fixed));
+        java.util.Map<String, String> effective = dialect.serverParameters(dynamic.pgParameters(), pg.parameters(),
+                fixed);
+        java.util.Map<String, String> out = dialect.commandLineParameters(effective);
+        if (syncfsAtStart) {
+            var syncfs = dialect.syncfsAtStartParameter().filter(p -> !effective.containsKey(p.getKey()));
+            if (syncfs.isPresent()) {
+                out = new java.util.LinkedHashMap<>(out);
+                out.put(syncfs.get().getKey(), syncfs.get().getValue());
+            }
+        }
+        return out;
     }
 
     /** Writes the standby configuration for {@code newRole} and remembers it. */

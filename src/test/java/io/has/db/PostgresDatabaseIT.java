@@ -125,6 +125,12 @@ class PostgresDatabaseIT {
             LocalState s = b.probe();
             return s.isRunningReplica() && s.streaming();
         });
+        // HAS synced the clone with syncfs, so the server's own start-up sync of it uses syncfs as well;
+        // the next start is back to the configured method
+        assertEquals("syncfs", query(portB, "SHOW recovery_init_sync_method"));
+        b.restart();
+        assertEquals("fsync", query(portB, "SHOW recovery_init_sync_method"));
+        await().atMost(DEADLINE).until(() -> b.probe().streaming());
         LocalState pb = b.probe();
         assertEquals(pa.systemId(), pb.systemId());
         assertEquals(upA.address(), pb.upstream());
@@ -180,6 +186,7 @@ class PostgresDatabaseIT {
             return s.isRunningReplica() && s.streaming() && Integer.valueOf(2).equals(s.timeline());
         });
         assertEquals(upB.address(), a.probe().upstream());
+        assertEquals("fsync", query(portA, "SHOW recovery_init_sync_method"), "a rewind is not a synced clone");
         execute(portB, "INSERT INTO t VALUES (3, 'after rewind')");
         await().atMost(DEADLINE).until(() -> "after rewind".equals(queryOrNull(portA, "SELECT note FROM t WHERE id = 3")));
         assertEquals("t", query(portB, "SELECT active FROM pg_replication_slots WHERE slot_name = 'pg_a'"));

@@ -1,11 +1,14 @@
 package io.has.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.has.cluster.HostPort;
 import io.has.config.HasConfig;
+import io.has.db.postgres.PostgresDialect;
+import io.has.process.ProcessRunner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +17,32 @@ import org.junit.jupiter.api.Test;
 class ServerFilesTest {
 
     private static HasConfig.Postgresql pg(Path data, Path pgpass) {
+        return pg(data, pgpass, Map.of());
+    }
+
+    private static HasConfig.Postgresql pg(Path data, Path pgpass, Map<String, Object> parameters) {
         HasConfig.Credentials su = new HasConfig.Credentials("postgres", "x", null);
         return new HasConfig.Postgresql("*", 5432, new HostPort("10.0.0.1", 5432), data, null, pgpass, 60, "postgres",
-                su, su, null, Map.of(), List.of(), false, List.of(), List.of());
+                su, su, null, parameters, List.of(), false, List.of(), List.of());
+    }
+
+    private static ServerConfigurator configurator(int major, Map<String, Object> parameters) {
+        HasConfig.Postgresql pg = pg(Path.of("/d/data"), null, parameters);
+        HasConfig config = new HasConfig("c", "/service", "m1", null, null, null, pg, Map.of(), null, Map.of());
+        return new ServerConfigurator(config, new PostgresDialect(Path.of("/usr/lib/postgresql/15/bin"), major),
+                new ManagedFiles(new ProcessRunner(null, Map.of())), ServerPaths.of(pg));
+    }
+
+    @Test
+    void theFirstStartOfASyncedCloneSyncsWithSyncfsUnlessConfiguredOtherwise() {
+        String name = "recovery_init_sync_method";
+        assertEquals("syncfs", configurator(15, Map.of()).commandLineParameters(true).get(name));
+        assertEquals("5432", configurator(15, Map.of()).commandLineParameters(true).get("port"), "the others stay");
+        assertFalse(configurator(15, Map.of()).commandLineParameters(false).containsKey(name));
+        assertFalse(configurator(15, Map.of()).commandLineParameters().containsKey(name));
+        assertFalse(configurator(13, Map.of()).commandLineParameters(true).containsKey(name), "14 added it");
+        assertFalse(configurator(15, Map.of(name, "fsync")).commandLineParameters(true).containsKey(name),
+                "the configured method is the operator's choice: postgresql.conf has it");
     }
 
     @Test

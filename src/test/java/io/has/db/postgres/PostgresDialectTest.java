@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -196,6 +197,13 @@ class PostgresDialectTest {
         assertFalse(new PostgresDialect(BIN, 12).renderStandbyConf(s).contains("recovery_target_timeline"));
         assertTrue(new PostgresDialect(BIN, 11).renderStandbyConf(s).contains("recovery_target_timeline = 'latest'"),
                 "recovery.conf before 12 follows the current timeline unless told");
+    }
+
+    @Test
+    void syncfsAtStartFrom14() {
+        assertEquals(Optional.of(Map.entry("recovery_init_sync_method", "syncfs")), pg15.syncfsAtStartParameter());
+        assertTrue(new PostgresDialect(BIN, 14).syncfsAtStartParameter().isPresent());
+        assertTrue(new PostgresDialect(BIN, 13).syncfsAtStartParameter().isEmpty());
     }
 
     @Test
