@@ -110,6 +110,11 @@ public interface Dialect {
     /** Rewinds a cleanly stopped {@code dataDir} to the server described by {@code sourceConninfo}. */
     List<String> rewindCommand(Path dataDir, String sourceConninfo);
 
+    /** Like {@link #initdbNoSyncOption}, for {@link #rewindCommand}. */
+    default Optional<String> rewindNoSyncOption() {
+        return Optional.empty();
+    }
+
     /**
      * True when {@link #rewindCommand} can work here: the rewind tool exists and belongs to the same
      * major version as the server (pg_rewind refuses other majors). When false, a diverged former
@@ -122,8 +127,10 @@ public interface Dialect {
      * Runs crash recovery on a stopped, not cleanly shut down data directory and exits (standard input
      * must be {@code /dev/null}). Call {@link #prepareForCrashRecovery} first. Empty when the rewind
      * tool does its own crash recovery.
+     *
+     * @param parameters server parameters for this run, on its command line
      */
-    List<String> crashRecoveryCommand(Path dataDir);
+    List<String> crashRecoveryCommand(Path dataDir, Map<String, String> parameters);
 
     /**
      * Dumps the control file; parse the output with {@link #parseControlData}. Empty when no dump tool

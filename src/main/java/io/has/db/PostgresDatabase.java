@@ -55,10 +55,11 @@ public class PostgresDatabase implements LocalDatabase {
     private final PostmasterWatch watch;
     private final Promotion promotion;
     /**
-     * A clone was made durable by {@link FileSystemSync} and has not been started since: its first start
-     * may sync with syncfs(2) ({@link Dialect#syncfsAtStartParameter}), as nothing is left to write back.
+     * The data directory was made durable by {@link FileSystemSync} after a clone or a rewind and has not
+     * been started since: its first start may sync with syncfs(2) ({@link Dialect#syncfsAtStartParameter}),
+     * as nothing is left to write back.
      */
-    private volatile boolean cloneSynced;
+    private volatile boolean synced;
 
     /**
      * @param config    the member's configuration
@@ -221,7 +222,7 @@ public class PostgresDatabase implements LocalDatabase {
                 throw new DbException("cannot prepare " + data + ": " + e.getMessage(), e);
             }
             control.forgetControlData();
-            cloneSynced = false;
+            synced = false;
             log.info("{} cloning {} from {} ({}) with method {}", who, data, source.memberName(), source.address(),
                     m.name());
             Optional<String> noSync = m.isBasebackup()
@@ -236,7 +237,7 @@ public class PostgresDatabase implements LocalDatabase {
                 try {
                     if (noSync.isPresent()) {
                         FileSystemSync.sync(data); // durable before the replica starts
-                        cloneSynced = true;
+                        synced = true;
                     }
                     configurator.writeAll(new ServerConfigurator.Role(true, source));
                 } catch (IOException e) {
@@ -273,8 +274,8 @@ public class PostgresDatabase implements LocalDatabase {
             throw new DbException("cannot write the server configuration: " + e.getMessage(), e);
         }
         log.info("{} starting as {}", who, standby ? "standby of " + describe(upstream) : "primary");
-        boolean syncfs = cloneSynced;
-        cloneSynced = false;
+        boolean syncfs = synced;
+        synced = false;
         control.start(standby, configurator.commandLineParameters(syncfs));
     }
 
@@ -397,13 +398,16 @@ public class PostgresDatabase implements LocalDatabase {
             return;
         }
         ControlData cd = control.controlData();
+        synced = false;
+        Optional<String> noSync = dialect.rewindNoSyncOption();
+        prepareSync(noSync);
         try {
-            List<String> recovery = dialect.crashRecoveryCommand(data);
-            if (!cd.cleanShutdown() && !recovery.isEmpty()) {
+            if (!cd.cleanShutdown() && !dialect.crashRecoveryCommand(data, Map.of()).isEmpty()) {
                 log.info("{} running crash recovery before rewind (cluster state: {})", who, cd.clusterState());
                 dialect.prepareForCrashRecovery(files, data);
                 control.awaitCrashedPostmasterReaped(); // the single-user server checks the lock file too
-                control.runOk("crash recovery", recovery, REWIND_TIMEOUT, Map.of());
+                control.runOk("crash recovery", dialect.crashRecoveryCommand(data, syncfsAtStart(data)),
+                        REWIND_TIMEOUT, Map.of());
                 control.forgetControlData();
             }
             HasConfig.Credentials cred = pg.rewind() != null && pg.rewind().username() != null ? pg.rewind()
@@ -412,10 +416,15 @@ public class PostgresDatabase implements LocalDatabase {
             String conninfo = dialect.rewindSourceConninfo(source.address(), cred.username(), pg.database(),
                     cred.sslmode() != null ? cred.sslmode() : "prefer");
             log.info("{} rewinding from {} ({})", who, source.memberName(), source.address());
-            ProcessResult r = control.run(dialect.rewindCommand(data, conninfo), REWIND_TIMEOUT, Map.of());
+            ProcessResult r = control.run(FileSystemSync.withOption(dialect.rewindCommand(data, conninfo), noSync),
+                    REWIND_TIMEOUT, Map.of());
             control.forgetControlData();
             if (!r.ok()) {
                 throw new DbException("rewind from " + source.memberName() + " failed: " + r.describe());
+            }
+            if (noSync.isPresent()) {
+                FileSystemSync.sync(data); // durable before the server starts on the rewound files
+                synced = true;
             }
             // the rewind copied the source's configuration files: put ours back
             configurator.writeAll(new ServerConfigurator.Role(true, source));
@@ -425,6 +434,21 @@ public class PostgresDatabase implements LocalDatabase {
         } catch (IOException e) {
             throw new DbException("rewind: cannot write files in " + data + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The dialect's syncfs start-up parameter for a crash recovery, after one syncfs(2) of {@code data}
+     * by us: a crashed server's files may still be in the page cache, unwritten, and the server's own
+     * start-up sync would otherwise open and sync every file. Unchanged when the dialect or the
+     * configuration leaves no choice, or when syncfs(2) cannot be called here: then none.
+     */
+    private Map<String, String> syncfsAtStart(Path data) throws IOException {
+        Optional<Map.Entry<String, String>> p = configurator.syncfsAtStartParameter();
+        if (p.isEmpty() || !FileSystemSync.available()) {
+            return Map.of();
+        }
+        FileSystemSync.sync(data);
+        return Map.ofEntries(p.get());
     }
 
     /**

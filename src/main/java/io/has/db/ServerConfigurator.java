@@ -5,7 +5,10 @@ import io.has.config.DynamicConfig;
 import io.has.config.HasConfig;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes the configuration HAS owns: the password file, the server configuration and client
@@ -85,10 +88,7 @@ final class ServerConfigurator {
     /** Rewrites the server configuration and authentication files from the current settings. */
     void writeServerConfig() throws IOException {
         files.createDirectory(paths.socketDir());
-        HasConfig.Postgresql pg = config.postgresql();
-        LocalServerSettings fixed = new LocalServerSettings(pg.listenAddresses(), pg.port(), config.scope(),
-                paths.socketDir());
-        var params = new java.util.LinkedHashMap<>(dialect.serverParameters(dynamic.pgParameters(), pg.parameters(), fixed));
+        var params = new LinkedHashMap<>(effectiveParameters());
         if (synchronousStandbyNames != null) {
             params.put("synchronous_standby_names", synchronousStandbyNames);
         }
@@ -96,7 +96,7 @@ final class ServerConfigurator {
     }
 
     /** The controlled parameters for the server's command line (they win over postgresql.auto.conf). */
-    java.util.Map<String, String> commandLineParameters() {
+    Map<String, String> commandLineParameters() {
         return commandLineParameters(false);
     }
 
@@ -104,21 +104,33 @@ final class ServerConfigurator {
      * Like {@link #commandLineParameters()}; with {@code syncfsAtStart}, also the dialect's parameter
      * that makes the start-up sync one syncfs(2), unless the configuration sets that parameter itself.
      */
-    java.util.Map<String, String> commandLineParameters(boolean syncfsAtStart) {
+    Map<String, String> commandLineParameters(boolean syncfsAtStart) {
+        Map<String, String> effective = effectiveParameters();
+        Map<String, String> out = dialect.commandLineParameters(effective);
+        Optional<Map.Entry<String, String>> syncfs = syncfsAtStart ? syncfsAtStartParameter(effective)
+                : Optional.empty();
+        if (syncfs.isPresent()) {
+            out = new LinkedHashMap<>(out);
+            out.put(syncfs.get().getKey(), syncfs.get().getValue());
+        }
+        return out;
+    }
+
+    /** The dialect's syncfs start-up parameter, unless the configuration sets that parameter itself. */
+    Optional<Map.Entry<String, String>> syncfsAtStartParameter() {
+        return syncfsAtStartParameter(effectiveParameters());
+    }
+
+    private Optional<Map.Entry<String, String>> syncfsAtStartParameter(Map<String, String> effective) {
+        return dialect.syncfsAtStartParameter().filter(p -> !effective.containsKey(p.getKey()));
+    }
+
+    /** The server parameters from the dynamic and local configuration, with the ones HAS fixes. */
+    private Map<String, String> effectiveParameters() {
         HasConfig.Postgresql pg = config.postgresql();
         LocalServerSettings fixed = new LocalServerSettings(pg.listenAddresses(), pg.port(), config.scope(),
                 paths.socketDir());
-        java.util.Map<String, String> effective = dialect.serverParameters(dynamic.pgParameters(), pg.parameters(),
-                fixed);
-        java.util.Map<String, String> out = dialect.commandLineParameters(effective);
-        if (syncfsAtStart) {
-            var syncfs = dialect.syncfsAtStartParameter().filter(p -> !effective.containsKey(p.getKey()));
-            if (syncfs.isPresent()) {
-                out = new java.util.LinkedHashMap<>(out);
-                out.put(syncfs.get().getKey(), syncfs.get().getValue());
-            }
-        }
-        return out;
+        return dialect.serverParameters(dynamic.pgParameters(), pg.parameters(), fixed);
     }
 
     /** Writes the standby configuration for {@code newRole} and remembers it. */

@@ -186,7 +186,7 @@ class PostgresDatabaseIT {
             return s.isRunningReplica() && s.streaming() && Integer.valueOf(2).equals(s.timeline());
         });
         assertEquals(upB.address(), a.probe().upstream());
-        assertEquals("fsync", query(portA, "SHOW recovery_init_sync_method"), "a rewind is not a synced clone");
+        assertEquals("syncfs", query(portA, "SHOW recovery_init_sync_method"), "HAS synced the rewound files");
         execute(portB, "INSERT INTO t VALUES (3, 'after rewind')");
         await().atMost(DEADLINE).until(() -> "after rewind".equals(queryOrNull(portA, "SELECT note FROM t WHERE id = 3")));
         assertEquals("t", query(portB, "SELECT active FROM pg_replication_slots WHERE slot_name = 'pg_a'"));
@@ -207,6 +207,7 @@ class PostgresDatabaseIT {
         assertEquals(PgState.CRASHED, a.probe().state());
         a.start(true, upB);
         await().atMost(DEADLINE).until(() -> a.probe().isRunningReplica() && a.probe().streaming());
+        assertEquals("fsync", query(portA, "SHOW recovery_init_sync_method"), "HAS did not sync a crashed server");
     }
 
     private PostgresDatabase database(String name, int port, Dialect dialect) {

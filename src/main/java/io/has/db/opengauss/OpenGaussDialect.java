@@ -206,7 +206,7 @@ public class OpenGaussDialect extends PostgresDialect {
     }
 
     @Override
-    public List<String> crashRecoveryCommand(Path dataDir) {
+    public List<String> crashRecoveryCommand(Path dataDir, Map<String, String> parameters) {
         return List.of(); // gs_ctl build recovers by itself
     }
 

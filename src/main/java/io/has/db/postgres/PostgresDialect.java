@@ -229,6 +229,12 @@ public class PostgresDialect implements Dialect {
         return majorVersion >= 14 ? Optional.of(Map.entry("recovery_init_sync_method", "syncfs")) : Optional.empty();
     }
 
+    /** {@inheritDoc} {@code --no-sync}, from 12 on. */
+    @Override
+    public Optional<String> rewindNoSyncOption() {
+        return majorVersion >= 12 ? Optional.of("--no-sync") : Optional.empty();
+    }
+
     @Override
     public List<String> rewindCommand(Path dataDir, String sourceConninfo) {
         return List.of(bin("pg_rewind"), "--target-pgdata=" + dataDir, "--source-server=" + sourceConninfo,
@@ -253,10 +259,13 @@ public class PostgresDialect implements Dialect {
     }
 
     @Override
-    public List<String> crashRecoveryCommand(Path dataDir) {
+    public List<String> crashRecoveryCommand(Path dataDir, Map<String, String> parameters) {
         // As Patroni does: keep WAL segments (marked .ready, never archived) so pg_rewind can still read them.
-        return List.of(bin("postgres"), "--single", "-D", dataDir.toString(), "-c", "archive_mode=on", "-c",
-                "archive_command=false", "postgres");
+        List<String> c = new ArrayList<>(List.of(bin("postgres"), "--single", "-D", dataDir.toString(), "-c",
+                "archive_mode=on", "-c", "archive_command=false"));
+        parameters.forEach((k, v) -> c.addAll(List.of("-c", k + "=" + v)));
+        c.add("postgres");
+        return c;
     }
 
     @Override

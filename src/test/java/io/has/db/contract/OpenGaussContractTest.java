@@ -218,7 +218,7 @@ class OpenGaussContractTest extends DialectContractTest {
                 "/var/lib/db/data.log"), d.startPendingCommand(DATA, LOG, 60));
         assertEquals(List.of(ctl(), "switchover", "-D", "/var/lib/db/data", "-m", "fast", "-T", "9", "-t", "60"),
                 d.switchoverCommand(DATA, 9, 60));
-        assertTrue(d.crashRecoveryCommand(DATA).isEmpty(), "gs_ctl build recovers by itself");
+        assertTrue(d.crashRecoveryCommand(DATA, Map.of()).isEmpty(), "gs_ctl build recovers by itself");
         // gs_initdb and gs_ctl build keep their own sync, and the lock file tells no start-up status
         assertTrue(d.initdbNoSyncOption().isEmpty());
         assertTrue(d.basebackupNoSyncOption().isEmpty());

@@ -144,10 +144,13 @@ class PostgresDialectTest {
                 "--source-server=host=h port=1 user=rewinder dbname=postgres sslmode=prefer", "--progress"),
                 pg15.rewindCommand(DATA, pg15.rewindSourceConninfo(new HostPort("h", 1), "rewinder", "postgres",
                         "prefer")));
-        List<String> single = pg15.crashRecoveryCommand(DATA);
+        List<String> single = pg15.crashRecoveryCommand(DATA, Map.of());
         assertEquals(List.of("/usr/lib/postgresql/15/bin/postgres", "--single", "-D", "/var/lib/pg/data"),
                 single.subList(0, 4));
         assertEquals("postgres", single.get(single.size() - 1));
+        List<String> withSyncfs = pg15.crashRecoveryCommand(DATA, Map.of("recovery_init_sync_method", "syncfs"));
+        assertEquals(List.of("-c", "recovery_init_sync_method=syncfs", "postgres"),
+                withSyncfs.subList(withSyncfs.size() - 3, withSyncfs.size()), "parameters come before the database");
         assertEquals(List.of("pg_controldata", "-D", "/var/lib/pg/data"),
                 new PostgresDialect(null, 15).controlDataCommand(DATA));
     }
@@ -197,6 +200,13 @@ class PostgresDialectTest {
         assertFalse(new PostgresDialect(BIN, 12).renderStandbyConf(s).contains("recovery_target_timeline"));
         assertTrue(new PostgresDialect(BIN, 11).renderStandbyConf(s).contains("recovery_target_timeline = 'latest'"),
                 "recovery.conf before 12 follows the current timeline unless told");
+    }
+
+    @Test
+    void pgRewindLeavesTheSyncToTheCallerFrom12() {
+        assertEquals(Optional.of("--no-sync"), pg15.rewindNoSyncOption());
+        assertEquals(Optional.of("--no-sync"), new PostgresDialect(BIN, 12).rewindNoSyncOption());
+        assertTrue(new PostgresDialect(BIN, 11).rewindNoSyncOption().isEmpty());
     }
 
     @Test
