@@ -100,8 +100,8 @@ public interface Dialect {
 
     /**
      * The server parameter (name, value) that makes the server's start-up sync of a data directory one
-     * syncfs(2) per file system instead of an fsync of every file, for the first start after a clone that
-     * the caller has synced itself; empty when the server has no such choice.
+     * syncfs(2) per file system instead of an fsync of every file, for a start (or a crash recovery) on
+     * a directory the caller has just synced itself; empty when the server has no such choice.
      */
     default Optional<Map.Entry<String, String>> syncfsAtStartParameter() {
         return Optional.empty();

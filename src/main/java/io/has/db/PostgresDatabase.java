@@ -439,8 +439,8 @@ public class PostgresDatabase implements LocalDatabase {
     /**
      * The dialect's syncfs start-up parameter for a crash recovery, after one syncfs(2) of {@code data}
      * by us: a crashed server's files may still be in the page cache, unwritten, and the server's own
-     * start-up sync would otherwise open and sync every file. Unchanged when the dialect or the
-     * configuration leaves no choice, or when syncfs(2) cannot be called here: then none.
+     * start-up sync would otherwise open and sync every file. None (and no sync of ours) when the dialect
+     * or the configuration leaves no choice, or when syncfs(2) cannot be called here.
      */
     private Map<String, String> syncfsAtStart(Path data) throws IOException {
         Optional<Map.Entry<String, String>> p = configurator.syncfsAtStartParameter();

@@ -219,6 +219,8 @@ class OpenGaussContractTest extends DialectContractTest {
         assertEquals(List.of(ctl(), "switchover", "-D", "/var/lib/db/data", "-m", "fast", "-T", "9", "-t", "60"),
                 d.switchoverCommand(DATA, 9, 60));
         assertTrue(d.crashRecoveryCommand(DATA, Map.of()).isEmpty(), "gs_ctl build recovers by itself");
+        assertTrue(d.rewindNoSyncOption().isEmpty(), "gs_ctl build has none");
+        assertTrue(d.syncfsAtStartParameter().isEmpty(), "no recovery_init_sync_method");
         // gs_initdb and gs_ctl build keep their own sync, and the lock file tells no start-up status
         assertTrue(d.initdbNoSyncOption().isEmpty());
         assertTrue(d.basebackupNoSyncOption().isEmpty());
