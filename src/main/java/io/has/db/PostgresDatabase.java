@@ -406,8 +406,9 @@ public class PostgresDatabase implements LocalDatabase {
                 log.info("{} running crash recovery before rewind (cluster state: {})", who, cd.clusterState());
                 dialect.prepareForCrashRecovery(files, data);
                 control.awaitCrashedPostmasterReaped(); // the single-user server checks the lock file too
-                control.runOk("crash recovery", dialect.crashRecoveryCommand(data, syncfsAtStart(data)),
-                        REWIND_TIMEOUT, Map.of());
+                Map<String, String> parameters = syncForCrashRecovery(data);
+                control.runOk("crash recovery", dialect.crashRecoveryCommand(data, parameters), REWIND_TIMEOUT,
+                        Map.of());
                 control.forgetControlData();
             }
             HasConfig.Credentials cred = pg.rewind() != null && pg.rewind().username() != null ? pg.rewind()
@@ -437,12 +438,12 @@ public class PostgresDatabase implements LocalDatabase {
     }
 
     /**
-     * The dialect's syncfs start-up parameter for a crash recovery, after one syncfs(2) of {@code data}
-     * by us: a crashed server's files may still be in the page cache, unwritten, and the server's own
-     * start-up sync would otherwise open and sync every file. None (and no sync of ours) when the dialect
-     * or the configuration leaves no choice, or when syncfs(2) cannot be called here.
+     * Syncs {@code data} with syncfs(2) and returns the dialect's syncfs start-up parameter for the crash
+     * recovery that follows: a crashed server's files may still be in the page cache, unwritten, and the
+     * server's own start-up sync would otherwise open and sync every file. Neither (an empty map) when
+     * the dialect or the configuration leaves no choice, or when syncfs(2) cannot be called here.
      */
-    private Map<String, String> syncfsAtStart(Path data) throws IOException {
+    private Map<String, String> syncForCrashRecovery(Path data) throws IOException {
         Optional<Map.Entry<String, String>> p = configurator.syncfsAtStartParameter();
         if (p.isEmpty() || !FileSystemSync.available()) {
             return Map.of();
