@@ -178,6 +178,12 @@ public interface Dialect {
     boolean hasPidFile(Path dataDir);
 
     /**
+     * The id of the System V shared memory segment the lock file names, if any: the server's processes
+     * stay attached to it until they exit, so its attachment count tells whether any of them still runs.
+     */
+    OptionalLong sharedMemoryId(Path dataDir);
+
+    /**
      * True when the lock file says that a server other than {@code previousPid}, started at or after
      * {@code notBeforeEpochSecond} (less the 2 s pg_ctl allows), has finished starting, which is what
      * {@link #startCommand}'s own wait looks for. Lets the caller go on before that command's next poll.

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param timelineExact       false only for a running standby that is not streaming and whose timeline could
  *                            not be read from its WAL segment files: the last restartpoint's timeline, which
  *                            can lag behind the timeline of the WAL it holds
+ * @param leftoverProcesses   crashed: processes of the dead postmaster's server that still run (backends and
+ *                            WAL senders that have not noticed yet; they can still write and send WAL)
  */
 public record LocalState(
         PgState state,
@@ -50,7 +52,8 @@ public record LocalState(
         boolean streaming,
         String error,
         ControlData control,
-        boolean timelineExact) {
+        boolean timelineExact,
+        int leftoverProcesses) {
 
     public LocalState {
         replication = replication == null ? List.of() : List.copyOf(replication);
@@ -66,7 +69,7 @@ public record LocalState(
             boolean streaming, String error) {
         this(state, dataDirEmpty, systemId, inRecovery, wasPrimary, walPosition, receivedLsn, replayedLsn,
                 replayedTimestamp, timeline, serverVersion, postmasterStartTime, replication, upstream, streaming, error,
-                null, !(state == PgState.RUNNING && inRecovery && !streaming));
+                null, !(state == PgState.RUNNING && inRecovery && !streaming), 0);
     }
 
     /**
@@ -80,7 +83,8 @@ public record LocalState(
         }
         return new LocalState(state, dataDirEmpty, systemId, inRecovery, wasPrimary, later.walPosition(),
                 later.receivedLsn(), later.replayedLsn(), later.replayedTimestamp(), timeline, serverVersion,
-                postmasterStartTime, replication, upstream, streaming, error, control, timelineExact);
+                postmasterStartTime, replication, upstream, streaming, error, control, timelineExact,
+                leftoverProcesses);
     }
 
     /** Nothing known yet (before the first probe). */

@@ -120,9 +120,10 @@ public class PostgresDatabase implements LocalDatabase {
             }
             prober.close();
             ControlData cd = control.controlData();
-            PgState state = dialect.hasPidFile(data) ? PgState.CRASHED : PgState.STOPPED;
-            return new LocalState(state, false, cd.systemId(), false, cd.wasPrimary(), null, null, null, null,
-                    cd.timeline(), 0, null, List.of(), null, false, null, cd, true);
+            boolean crashed = dialect.hasPidFile(data);
+            return new LocalState(crashed ? PgState.CRASHED : PgState.STOPPED, false, cd.systemId(), false,
+                    cd.wasPrimary(), null, null, null, null, cd.timeline(), 0, null, List.of(), null, false, null, cd,
+                    true, crashed ? control.leftoverProcesses() : 0);
         } catch (DbException | RuntimeException e) {
             return new LocalState(PgState.UNKNOWN, false, null, false, false, null, null, null, null, null, 0, null,
                     List.of(), null, false, e.getMessage());

@@ -112,6 +112,17 @@ final class ServerControl {
                 .filter(h -> !PostmasterWatch.isZombie(h.pid()));
     }
 
+    /**
+     * How many processes of a server whose postmaster has died still run. Backends and WAL senders
+     * outlive a killed postmaster until they notice, and meanwhile can still commit and send WAL; they
+     * stay attached to the shared memory segment the lock file names. 0 without a lock file, a segment
+     * or a readable segment table. Meaningful only while the postmaster is not alive.
+     */
+    int leftoverProcesses() {
+        OptionalLong id = dialect.sharedMemoryId(paths.dataDir());
+        return id.isEmpty() ? 0 : SysvSharedMemory.attachments(SysvSharedMemory.TABLE, id.getAsLong());
+    }
+
     /** The control data, re-read only when the control file changed. */
     synchronized ControlData controlData() throws DbException {
         FileTime mtime;

@@ -34,7 +34,7 @@ final class StandbyTimeline {
         return new LocalState(s.state(), s.dataDirEmpty(), s.systemId(), s.inRecovery(), s.wasPrimary(),
                 s.walPosition(), s.receivedLsn(), s.replayedLsn(), s.replayedTimestamp(), tl, s.serverVersion(),
                 s.postmasterStartTime(), s.replication(), s.upstream(), s.streaming(), s.error(), s.control(),
-                files != null);
+                files != null, s.leftoverProcesses());
     }
 
     /** The highest timeline among the WAL segment files (24 hex digits) in {@code walDir}, or null. */

@@ -237,6 +237,29 @@ public sealed interface Decision {
         }
     }
 
+    /**
+     * Holding the lock, our postmaster has died but some of its server's processes still run: they can
+     * still commit and send WAL. Releasing the lock or restarting waits until they have exited (they do
+     * within milliseconds when they notice), so that the members racing for the lock compare their final
+     * positions. Looked at again after {@code HaLoop.EXIT_POLL_MS}, not after {@code loop_wait}.
+     */
+    record AwaitServerExit(int processes, String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean pollSoon() {
+            return true;
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
+        }
+    }
+
     /** Give up the leader lock without touching the server. */
     record ReleaseLock(String reason) implements Decision {
         @Override

@@ -10,6 +10,7 @@ import io.has.cluster.SlotNames;
 import io.has.db.LocalState;
 import io.has.db.Upstream;
 import io.has.ha.Decision.AcquireLock;
+import io.has.ha.Decision.AwaitServerExit;
 import io.has.ha.Decision.BootstrapCluster;
 import io.has.ha.Decision.CloneReplica;
 import io.has.ha.Decision.Demote;
@@ -279,7 +280,15 @@ public final class HaDecider {
         if (v.holdsLock()) {
             int timeout = v.config().primaryStartTimeout();
             long crashedFor = m.crashedSinceMs() == 0 ? 0 : v.nowMs() - m.crashedSinceMs();
-            if (timeout == 0 || (m.crashedSinceMs() != 0 && crashedFor > timeout * 1000L)) {
+            boolean release = timeout == 0 || (m.crashedSinceMs() != 0 && crashedFor > timeout * 1000L);
+            int leftover = local.leftoverProcesses();
+            if (leftover > 0 && crashedFor < v.config().ttl() * 1000L) {
+                String what = leftover == 1 ? "1 process" : leftover + " processes";
+                return new AwaitServerExit(leftover, "waiting for " + what + " of the crashed server to exit before "
+                        + (release ? "releasing the leader key" : "restarting it")
+                        + " (they can still write and send WAL)");
+            }
+            if (release) {
                 return new ReleaseLock("released leader key because postgres did not come up within "
                         + timeout + "s (primary_start_timeout)");
             }

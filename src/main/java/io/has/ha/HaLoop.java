@@ -53,6 +53,8 @@ public final class HaLoop {
 
     /** Nap while waiting for another member's data, which no watch reports. */
     private static final long POLL_SOON_MS = 500;
+    /** How often a crashed server's leftover processes are counted while the lock waits for them. */
+    static final long EXIT_POLL_MS = 10;
 
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final HasConfig config;
@@ -243,7 +245,7 @@ public final class HaLoop {
         }
         long nap = dynamic.loopWait() * 1000L;
         if (decision.pollSoon()) {
-            nap = Math.min(nap, POLL_SOON_MS);
+            nap = Math.min(nap, decision instanceof Decision.AwaitServerExit ? EXIT_POLL_MS : POLL_SOON_MS);
         }
         long nowMs = System.currentTimeMillis();
         nap = Math.min(nap, Math.max(0, requests.nextScheduledRestartMs() - nowMs));

@@ -23,6 +23,7 @@ import io.has.cluster.MemberData;
 import io.has.cluster.PgState;
 import io.has.db.LocalState;
 import io.has.ha.Decision.AcquireLock;
+import io.has.ha.Decision.AwaitServerExit;
 import io.has.ha.Decision.BootstrapCluster;
 import io.has.ha.Decision.CloneReplica;
 import io.has.ha.Decision.Demote;
@@ -177,6 +178,39 @@ class HaDeciderTest {
             assertInstanceOf(ReleaseLock.class, HaDecider.decide(v, crashedLongAgo).decision());
             LoopMemory crashedRecently = LoopMemory.INITIAL.withCrashedSince(Views.NOW - 10_000);
             assertInstanceOf(StartPostgres.class, HaDecider.decide(v, crashedRecently).decision());
+        }
+
+        @Test
+        void crashedPrimaryWaitsForItsServersLeftoverProcessesBeforeReleasingTheLock() {
+            ClusterView v = view("pg1", ledBy("pg1", 100, 1), Views.crashedWithLeftovers(1, 2))
+                    .dcs("primary_start_timeout", 0).build();
+            HaDecider.Step first = HaDecider.decide(v, LoopMemory.INITIAL);
+            AwaitServerExit wait = assertInstanceOf(AwaitServerExit.class, first.decision());
+            assertEquals(2, wait.processes());
+            assertEquals("waiting for 2 processes of the crashed server to exit before releasing the leader key"
+                    + " (they can still write and send WAL)", wait.describe());
+            assertTrue(wait.pollSoon());
+            assertEquals(Views.NOW, first.memory().crashedSinceMs(), "the wait counts from the crash");
+            ClusterView gone = view("pg1", ledBy("pg1", 100, 1), Views.crashedWithLeftovers(1, 0))
+                    .dcs("primary_start_timeout", 0).build();
+            assertInstanceOf(ReleaseLock.class, HaDecider.decide(gone, first.memory()).decision());
+        }
+
+        @Test
+        void crashedPrimaryWaitsForLeftoverProcessesBeforeRestartingInPlace() {
+            Decision d = view("pg1", ledBy("pg1", 100, 1), Views.crashedWithLeftovers(1, 1)).decide();
+            assertEquals("waiting for 1 process of the crashed server to exit before restarting it"
+                    + " (they can still write and send WAL)", d.describe());
+        }
+
+        @Test
+        void leftoverProcessesThatOutliveTtlNoLongerHoldTheLock() {
+            ClusterView v = view("pg1", ledBy("pg1", 100, 1), Views.crashedWithLeftovers(1, 1))
+                    .dcs("primary_start_timeout", 0).build();
+            LoopMemory withinTtl = LoopMemory.INITIAL.withCrashedSince(Views.NOW - v.config().ttl() * 1000L + 1);
+            assertInstanceOf(AwaitServerExit.class, HaDecider.decide(v, withinTtl).decision());
+            LoopMemory pastTtl = LoopMemory.INITIAL.withCrashedSince(Views.NOW - v.config().ttl() * 1000L);
+            assertInstanceOf(ReleaseLock.class, HaDecider.decide(v, pastTtl).decision());
         }
 
         @Test
@@ -466,7 +500,7 @@ class HaDeciderTest {
             // the WAL receiver overwrites it when it streams timeline 1 from pg2 up to the fork
             var c = Views.withHistory(ledBy("pg2", 300, 2), forkAt150);
             LocalState s = new LocalState(PgState.RUNNING, false, Views.SYSID, true, false, 180L, 180L, 140L, null, 1,
-                    150018, "2026-11-21 18:59:50.306090+00:00", List.of(), pgAddress(1), false, null, null, true);
+                    150018, "2026-11-21 18:59:50.306090+00:00", List.of(), pgAddress(1), false, null, null, true, 0);
             assertInstanceOf(Follow.class, view("pg3", c, s).decide());
         }
 

@@ -68,7 +68,7 @@ final class Views {
      */
     static LocalState standbyNotStreaming(long lsn, int timeline, HostPort upstream, boolean timelineExact) {
         return new LocalState(PgState.RUNNING, false, SYSID, true, false, lsn, lsn, lsn, null, timeline, 150018,
-                "2026-11-21 18:59:50.306090+00:00", List.of(), upstream, false, null, null, timelineExact);
+                "2026-11-21 18:59:50.306090+00:00", List.of(), upstream, false, null, null, timelineExact, 0);
     }
 
     static LocalState stopped(boolean wasPrimary, int timeline) {
@@ -80,7 +80,16 @@ final class Views {
     static LocalState cleanlyStoppedPrimary(int timeline, long checkpoint) {
         return new LocalState(PgState.STOPPED, false, SYSID, false, true, null, null, null, null, timeline, 0, null,
                 List.of(), null, false, null,
-                new io.has.db.ControlData(SYSID, "shut down", true, true, timeline, checkpoint, true), true);
+                new io.has.db.ControlData(SYSID, "shut down", true, true, timeline, checkpoint, true), true, 0);
+    }
+
+    /**
+     * A crashed former primary whose postmaster is gone while {@code leftover} of its server's processes
+     * (backends, WAL senders) still run.
+     */
+    static LocalState crashedWithLeftovers(int timeline, int leftover) {
+        return new LocalState(PgState.CRASHED, false, SYSID, false, true, null, null, null, null, timeline, 0, null,
+                List.of(), null, false, null, null, true, leftover);
     }
 
     static LocalState starting() {

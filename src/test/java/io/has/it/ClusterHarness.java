@@ -589,7 +589,8 @@ public final class ClusterHarness implements AutoCloseable {
         }
     }
 
-    private static void signal(long pid, String sig) {
+    /** Sends {@code SIG<sig>} to process {@code pid} with kill(1). */
+    public static void signal(long pid, String sig) {
         try {
             Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

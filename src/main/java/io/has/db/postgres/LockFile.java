@@ -9,7 +9,8 @@ import java.util.OptionalLong;
 
 /**
  * Reads the server's lock file, {@code postmaster.pid}: line 1 the pid (negated by a single-user
- * backend), line 3 the start time in epoch seconds, and from PostgreSQL 10 line 8 the start-up status
+ * backend), line 3 the start time in epoch seconds, line 7 the key and id of the System V shared memory
+ * segment every server process stays attached to, and from PostgreSQL 10 line 8 the start-up status
  * ({@code starting}, {@code stopping}, {@code ready}, {@code standby}) that {@code pg_ctl -w} polls.
  * The server rewrites the file in place, so a read may see it half written: every parse failure means
  * "don't know".
@@ -28,6 +29,34 @@ final class LockFile {
             }
             return OptionalLong.of(Math.abs(Long.parseLong(lines.get(0).trim())));
         } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * The id of the server's System V shared memory segment (the second number on line 7), if written:
+     * the server's processes stay attached to it until they exit, which is how PostgreSQL itself tells
+     * that an old server's processes are still running.
+     */
+    static OptionalLong sharedMemoryId(Path file) {
+        try {
+            return sharedMemoryId(Files.readAllLines(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    static OptionalLong sharedMemoryId(List<String> lines) {
+        if (lines.size() < 7) {
+            return OptionalLong.empty();
+        }
+        String[] words = lines.get(6).trim().split("\\s+");
+        if (words.length < 2) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(words[1]));
+        } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
     }

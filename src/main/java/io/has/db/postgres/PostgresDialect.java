@@ -328,6 +328,11 @@ public class PostgresDialect implements Dialect {
         return Files.exists(dataDir.resolve(PID_FILE));
     }
 
+    @Override
+    public OptionalLong sharedMemoryId(Path dataDir) {
+        return LockFile.sharedMemoryId(dataDir.resolve(PID_FILE));
+    }
+
     /** {@inheritDoc} PostgreSQL 10 and newer: the status line of postmaster.pid, as pg_ctl -w reads it. */
     @Override
     public boolean lockFileSaysStarted(Path dataDir, long notBeforeEpochSecond, long previousPid) {

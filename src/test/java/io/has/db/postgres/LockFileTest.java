@@ -20,6 +20,17 @@ class LockFileTest {
     }
 
     @Test
+    void theSharedMemorySegmentIsTheSecondNumberOnLineSeven() {
+        assertEquals(OptionalLong.of(32769), LockFile.sharedMemoryId(pg15("4242", "1763780000", "ready   ")));
+        assertEquals(OptionalLong.empty(), LockFile.sharedMemoryId(List.of("4242", "/data", "1763780000")),
+                "not written yet");
+        assertEquals(OptionalLong.empty(), LockFile.sharedMemoryId(List.of("4242", "/data", "1763780000", "5432",
+                "/tmp", "*", "  5432001")), "half written");
+        assertEquals(OptionalLong.empty(), LockFile.sharedMemoryId(List.of("4242", "/data", "1763780000", "5432",
+                "/tmp", "*", "  5432001  3276x")), "garbage");
+    }
+
+    @Test
     void readyOrStandbyOfANewPostmasterMeansStarted() {
         assertTrue(LockFile.startedUp(pg15("4242", "1763780000", "ready   "), 1763780000, 0));
         assertTrue(LockFile.startedUp(pg15("4242", "1763780000", "standby "), 1763780000, 0));

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.has.it.ClusterHarness;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,8 +97,56 @@ class CrashFaultsIT {
         }
     }
 
+    /**
+     * A backend of the killed postmaster that has not noticed its death yet (here: stopped) can still
+     * commit and its WAL senders can still send; the lock stays with the old leader until it has exited,
+     * so the members racing for the lock compare their final positions.
+     */
     @Test
     @Order(4)
+    void postmasterKilledWhileOneOfItsBackendsIsStoppedKeepsTheLockUntilItExits() throws Exception {
+        String leader = fc.beginStep("postmaster killed while one of its backends is stopped, primary_start_timeout 0");
+        FaultCluster.Response r = fc.patch(leader, "/config", "{\"primary_start_timeout\": 0}");
+        assertEquals(200, r.status(), "PATCH /config: " + r);
+        Connection c = fc.harness().connect(leader, 5, 5);
+        try {
+            long backend;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                backend = rs.getLong(1);
+            }
+            Instant replicated = fc.awaitReplicated(leader);
+            Path log = fc.harness().member(leader).log();
+            long logBefore = Files.size(log);
+            ClusterHarness.signal(backend, "STOP");
+            Instant crash = Instant.now();
+            try {
+                fc.harness().kill9Postmaster(leader);
+                String waiting = "waiting for 1 process of the crashed server to exit before releasing the leader key";
+                fc.poll(leader + " logging \"" + waiting + "\"", FAILOVER,
+                        () -> logSince(log, logBefore).contains(waiting) ? Boolean.TRUE : null,
+                        () -> fc.summary() + "; " + leader + " logged: " + logSince(log, logBefore));
+                assertEquals(leader, fc.harness().leaderFromZk(),
+                        "the leader key while a process of the crashed server still runs");
+            } finally {
+                ClusterHarness.signal(backend, "CONT"); // it notices the postmaster's death and exits
+            }
+            String next = fc.awaitNewLeader(leader, crash, FAILOVER);
+            fc.promoted(next);
+            fc.log("postmaster of " + leader + " killed with a stopped backend: " + next + " accepts writes "
+                    + FaultCluster.secs(Duration.between(crash, Instant.now())) + " after the crash (observed)");
+            fc.assertAcknowledgedPresent(next, fc.stepStart(), replicated, "replicated before the crash");
+            assertEquals(next, fc.endStep(false), "leader after " + leader + " rejoined");
+        } finally {
+            closeQuietly(c);
+            FaultCluster.Response back = fc.patch(fc.harness().names().get(0), "/config",
+                    "{\"primary_start_timeout\": null}");
+            assertEquals(200, back.status(), "PATCH /config primary_start_timeout back to the default: " + back);
+        }
+    }
+
+    @Test
+    @Order(5)
     void sigstoppedLeaderDemotesOnResumeAndRejoins() throws Exception {
         String leader = fc.beginStep("leader daemon SIGSTOP > ttl, then SIGCONT");
         Instant replicated = fc.awaitReplicated(leader);
@@ -119,7 +172,7 @@ class CrashFaultsIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void zooKeeperOutageDemotesTheLeaderThenConverges() throws Exception {
         String leader = fc.beginStep("ZooKeeper unreachable > retry_timeout");
         int timelineBefore = timeline(leader);
@@ -160,7 +213,7 @@ class CrashFaultsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void failsafeModeKeepsThePrimaryThroughAZooKeeperOutage() throws Exception {
         String leader = fc.beginStep("failsafe_mode: ZooKeeper unreachable > retry_timeout, every member answers");
         int timelineBefore = timeline(leader);
@@ -241,5 +294,20 @@ class CrashFaultsIT {
         }, () -> "no answer");
         assertNotEquals(0, s.get("timeline").asInt());
         return s.get("timeline").asInt();
+    }
+
+    /** What {@code log} gained after its first {@code from} bytes. */
+    private static String logSince(Path log, long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
+                StandardCharsets.UTF_8);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // the server it spoke to is gone
+        }
     }
 }
