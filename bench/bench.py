@@ -54,9 +54,16 @@ NAMES = ('has', 'Patroni')
 RUN_AS = 'postgres'
 MEMBERS = ('pg1', 'pg2', 'pg3')
 PASSWORD = 'secret'
-# Debian's zookeeper.jar logs nothing without an SLF4J binding: log4j 1.2's (Debian's zkServer uses it too)
-ZK_CLASSPATH = ':'.join(['/etc/zookeeper/conf', '/usr/share/java/zookeeper.jar'] + [
-    j for j in ('/usr/share/java/slf4j-log4j12.jar', '/usr/share/java/log4j-1.2.jar') if os.path.exists(j)])
+
+
+def zk_classpath():
+    """Debian's ZooKeeper, which logs nothing without an SLF4J binding: log4j 1.2's (Debian's zkServer uses it
+    too). Looked up when ZooKeeper starts: on a fresh machine the packages are installed after this module
+    is loaded."""
+    return ':'.join(['/etc/zookeeper/conf', '/usr/share/java/zookeeper.jar'] + [
+        j for j in ('/usr/share/java/slf4j-log4j12.jar', '/usr/share/java/log4j-1.2.jar') if os.path.exists(j)])
+
+
 # ZooKeeper's log line when a session times out (log4j ISO8601 layout of Debian's log4j.properties)
 ZK_EXPIRY = re.compile(r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}) .*Expiring session (0x[0-9a-f]+)')
 PG_BIN = '/usr/lib/postgresql/15/bin'
@@ -357,7 +364,7 @@ class ZooKeeper:
                     % (os.path.join(self.dir, 'data'), self.port))
         logf = open(self.log, 'ab')
         self.proc = subprocess.Popen(
-            ['java', '-Xmx128m', '-XX:+UseSerialGC', '-Dzookeeper.root.logger=INFO,CONSOLE', '-cp', ZK_CLASSPATH,
+            ['java', '-Xmx128m', '-XX:+UseSerialGC', '-Dzookeeper.root.logger=INFO,CONSOLE', '-cp', zk_classpath(),
              'org.apache.zookeeper.server.quorum.QuorumPeerMain', cfg],
             cwd=self.dir, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         logf.close()
