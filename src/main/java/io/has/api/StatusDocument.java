@@ -60,6 +60,10 @@ public final class StatusDocument {
             if (local.timeline() != null) {
                 doc.put("timeline", local.timeline());
             }
+            if (local.inRecovery()) {
+                // Patroni 4's field; members racing for the lock wait for receivers that still stream
+                doc.put("replication_state", local.streaming() ? "streaming" : "in archive recovery");
+            }
             if (!local.inRecovery() && !local.replication().isEmpty()) {
                 doc.put("replication", replication(local.replication()));
             }

@@ -73,8 +73,8 @@ public record LocalState(
     }
 
     /**
-     * This state with the WAL positions of {@code later}, a later probe of the same running standby on
-     * the same timeline; this state itself otherwise.
+     * This state with the WAL positions and the WAL receiver's state of {@code later}, a later probe of the
+     * same running standby on the same timeline; this state itself otherwise.
      */
     public LocalState withWalOf(LocalState later) {
         if (!isRunningReplica() || later == null || !later.isRunningReplica()
@@ -83,7 +83,7 @@ public record LocalState(
         }
         return new LocalState(state, dataDirEmpty, systemId, inRecovery, wasPrimary, later.walPosition(),
                 later.receivedLsn(), later.replayedLsn(), later.replayedTimestamp(), timeline, serverVersion,
-                postmasterStartTime, replication, upstream, streaming, error, control, timelineExact,
+                postmasterStartTime, replication, upstream, later.streaming(), error, control, timelineExact,
                 leftoverProcesses);
     }
 

@@ -21,9 +21,17 @@ public sealed interface Decision {
         return getClass().getSimpleName();
     }
 
+    /** How soon a decision that waits on a matter of milliseconds is looked at again. */
+    long BRIEF_POLL_MS = 10;
+
     /** The next cycle should come soon: the decision waits on something no watch reports. */
     default boolean pollSoon() {
         return false;
+    }
+
+    /** With {@link #pollSoon()}: the next cycle comes within this many milliseconds. */
+    default long pollSoonMs() {
+        return HaLoop.POLL_SOON_MS;
     }
 
     /** Whether acting on it changes the local database or the lock (the loop then re-runs at once). */
@@ -241,7 +249,7 @@ public sealed interface Decision {
      * Holding the lock, our postmaster has died but some of its server's processes still run: they can
      * still commit and send WAL. Releasing the lock or restarting waits until they have exited (they do
      * within milliseconds when they notice), so that the members racing for the lock compare their final
-     * positions. Looked at again after {@code HaLoop.EXIT_POLL_MS}, not after {@code loop_wait}.
+     * positions. Looked at again after {@link #BRIEF_POLL_MS}.
      */
     record AwaitServerExit(int processes, String reason) implements Decision {
         @Override
@@ -252,6 +260,38 @@ public sealed interface Decision {
         @Override
         public boolean pollSoon() {
             return true;
+        }
+
+        @Override
+        public long pollSoonMs() {
+            return BRIEF_POLL_MS;
+        }
+
+        @Override
+        public boolean changesState() {
+            return false;
+        }
+    }
+
+    /**
+     * Nobody holds the lock and this member would win the race, but a WAL receiver (its own or a
+     * candidate peer's) still streams: WAL the old primary sent just before it went away may not be
+     * written yet, so the positions compared are not final. Looked at again after {@link #BRIEF_POLL_MS}.
+     */
+    record AwaitReceivers(String reason) implements Decision {
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean pollSoon() {
+            return true;
+        }
+
+        @Override
+        public long pollSoonMs() {
+            return BRIEF_POLL_MS;
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.has.cluster.SlotNames;
 import io.has.db.LocalState;
 import io.has.db.Upstream;
 import io.has.ha.Decision.AcquireLock;
+import io.has.ha.Decision.AwaitReceivers;
 import io.has.ha.Decision.AwaitServerExit;
 import io.has.ha.Decision.BootstrapCluster;
 import io.has.ha.Decision.CloneReplica;
@@ -62,6 +63,8 @@ public final class HaDecider {
         }
         boolean starting = v.local().state() == PgState.STARTING;
         mem = mem.withStartingSince(!starting ? 0 : mem.startingSinceMs() == 0 ? v.nowMs() : mem.startingSinceMs());
+        boolean unlocked = v.dcsOk() && v.cluster().leader() == null;
+        mem = mem.withUnlockedSince(!unlocked ? 0 : mem.unlockedSinceMs() == 0 ? v.nowMs() : mem.unlockedSinceMs());
         Decision d = backOffAfterFailure(v, decideWith(v, mem));
         // crash bookkeeping: remember when a lock-holding primary was first seen down
         boolean crashed = v.holdsLock() && v.dcsOk() && !v.local().isRunning() && !v.local().dataDirEmpty()
@@ -165,7 +168,7 @@ public final class HaDecider {
 
         // 11. no leader: race for the lock if we are the healthiest member
         if (c.leader() == null) {
-            return decideUnlocked(v);
+            return decideUnlocked(v, m);
         }
 
         // 12. we hold the lock
@@ -375,11 +378,29 @@ public final class HaDecider {
         return slots;
     }
 
-    private static Decision decideUnlocked(ClusterView v) {
+    /**
+     * Whether a member that would win the race first waits for WAL receivers that still stream: only just
+     * after the former leader gave the lock up itself, its member key still there (its postmaster died, or
+     * it stopped for a switchover). Its server's processes have exited by then, so the receivers stop as soon
+     * as they have written the last WAL they got. A leader whose session expired (node lost, frozen, cut
+     * off) leaves no member key, and its PostgreSQL may still be running: its standbys' receivers can keep
+     * streaming for a long time, and waiting would only delay the failover.
+     */
+    private static boolean receiversMaySettle(ClusterView v, LoopMemory m) {
+        String former = m.lastLeader();
+        return former != null && v.nowMs() - m.unlockedSinceMs() < LeaderRace.RECEIVERS_SETTLE_MS
+                && v.cluster().members().stream().anyMatch(mb -> mb.name().equals(former));
+    }
+
+    private static Decision decideUnlocked(ClusterView v, LoopMemory m) {
         LocalState local = v.local();
-        LeaderRace.Health health = LeaderRace.health(v);
+        LeaderRace.Health health = LeaderRace.health(v, receiversMaySettle(v, m));
         String ignored = health.ignored().isEmpty() ? ""
                 : " (not candidates, unreachable: " + String.join(", ", health.ignored()) + ")";
+        if (health.settling()) {
+            return new AwaitReceivers("waiting before racing for the leader lock: " + health.whyNot()
+                    + " (WAL sent by the old primary may still be arriving)" + ignored);
+        }
         if (health.whyNot() == null) {
             boolean promote = local.inRecovery();
             return new AcquireLock(promote, !v.cluster().failover().isEmpty(), promote ? promoteSync(v) : null,

@@ -52,9 +52,7 @@ public final class HaLoop {
     private static final long RETRY_AFTER_FAILURE_MS = 1000;
 
     /** Nap while waiting for another member's data, which no watch reports. */
-    private static final long POLL_SOON_MS = 500;
-    /** How often a crashed server's leftover processes are counted while the lock waits for them. */
-    static final long EXIT_POLL_MS = 10;
+    static final long POLL_SOON_MS = 500;
 
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final HasConfig config;
@@ -245,7 +243,7 @@ public final class HaLoop {
         }
         long nap = dynamic.loopWait() * 1000L;
         if (decision.pollSoon()) {
-            nap = Math.min(nap, decision instanceof Decision.AwaitServerExit ? EXIT_POLL_MS : POLL_SOON_MS);
+            nap = Math.min(nap, decision.pollSoonMs());
         }
         long nowMs = System.currentTimeMillis();
         nap = Math.min(nap, Math.max(0, requests.nextScheduledRestartMs() - nowMs));

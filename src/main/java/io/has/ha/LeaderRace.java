@@ -18,8 +18,15 @@ final class LeaderRace {
     private LeaderRace() {
     }
 
-    /** Why this member may not race (null: it may), and which peers it ignored as unreachable. */
-    record Health(String whyNot, List<String> ignored) {
+    /**
+     * Why this member may not race (null: it may), and which peers it ignored as unreachable. With
+     * {@code settling}, it would win once the WAL receivers named in {@code whyNot} have stopped.
+     */
+    record Health(String whyNot, List<String> ignored, boolean settling) {
+        Health(String whyNot, List<String> ignored) {
+            this(whyNot, ignored, false);
+        }
+
         static Health ok(List<String> ignored) {
             return new Health(null, ignored);
         }
@@ -28,6 +35,15 @@ final class LeaderRace {
             return new Health(why, List.of());
         }
     }
+
+    /**
+     * For how long after the former leader gave the lock up a member that would win waits for WAL receivers
+     * that still stream. The old primary's processes have exited by then, but the last WAL they sent can
+     * still be on its way into a standby: a receiver stops once it has written all it got, within
+     * milliseconds. A receiver that keeps streaming (one cascading from another standby, or a stopped one)
+     * delays the race by this much at most.
+     */
+    static final long RECEIVERS_SETTLE_MS = 500;
 
     /**
      * Whether {@link #health} reads the peers' status in an unlocked {@code cluster}: not when the
@@ -39,7 +55,11 @@ final class LeaderRace {
         return !me.equals(cluster.failover().candidate());
     }
 
-    static Health health(ClusterView v) {
+    /**
+     * @param settling the former leader gave the lock up less than {@link #RECEIVERS_SETTLE_MS} ago: a member
+     *                 that would win waits while its own or a candidate peer's WAL receiver still streams
+     */
+    static Health health(ClusterView v, boolean settling) {
         if (!v.watchdogUsable()) {
             return Health.no("Watchdog device is not usable (watchdog mode is required)");
         }
@@ -49,7 +69,7 @@ final class LeaderRace {
         // any failover key, scheduled or not, decides the race (Patroni): once a scheduled switchover's
         // leader has stepped down, only its candidate may take over while it is healthy
         if (!f.isEmpty()) {
-            Health manual = manualFailoverNoLeader(v);
+            Health manual = manualFailoverNoLeader(v, settling);
             if (manual != null) {
                 return manual;
             }
@@ -72,14 +92,14 @@ final class LeaderRace {
             return Health.no("I am not a synchronous standby (" + String.join(",", sync.syncStandby())
                     + ") in synchronous_mode");
         }
-        return healthiest(v, candidates(v, null), true);
+        return healthiest(v, candidates(v, null), true, settling);
     }
 
     /**
      * The leader race while a manual failover or switchover is pending. Returns null when the key does
      * not decide the matter and the ordinary race applies.
      */
-    private static Health manualFailoverNoLeader(ClusterView v) {
+    private static Health manualFailoverNoLeader(ClusterView v, boolean settling) {
         Failover f = v.cluster().failover();
         String candidate = f.candidate();
         if (candidate != null && !candidate.isEmpty()) {
@@ -112,7 +132,7 @@ final class LeaderRace {
             return anyHealthy(v, others) ? Health.no("another healthy member can take over after the switchover")
                     : Health.ok(List.of());
         }
-        return healthiest(v, candidates(v, f.leader()), false);
+        return healthiest(v, candidates(v, f.leader()), false, settling);
     }
 
     private static boolean anyHealthy(ClusterView v, List<Member> members) {
@@ -125,7 +145,7 @@ final class LeaderRace {
         return false;
     }
 
-    private static Health healthiest(ClusterView v, List<Member> candidates, boolean checkLag) {
+    private static Health healthiest(ClusterView v, List<Member> candidates, boolean checkLag, boolean settling) {
         LocalState local = v.local();
         long own = local.walPosition() == null ? 0 : local.walPosition();
         long optime = v.cluster().status().optime();
@@ -135,6 +155,10 @@ final class LeaderRace {
                     + " by more than " + maxLag + " bytes (maximum_lag_on_failover)");
         }
         List<String> ignored = new ArrayList<>();
+        List<String> streaming = new ArrayList<>();
+        if (local.isRunningReplica() && local.streaming()) {
+            streaming.add(v.me());
+        }
         for (Member peer : candidates) {
             PeerStatus p = v.peers().get(peer.name());
             if (p == null || !p.reachable()) {
@@ -147,6 +171,9 @@ final class LeaderRace {
             if (!p.inRecovery()) {
                 return new Health("primary (" + p.name() + ") is still alive", ignored);
             }
+            if (p.streaming()) {
+                streaming.add(p.name());
+            }
             if (p.walPosition() > own) {
                 return new Health(p.name() + " has a more advanced wal position (" + p.walPosition() + " > " + own
                         + ")", ignored);
@@ -154,6 +181,9 @@ final class LeaderRace {
             if (p.walPosition() == own && priorityOf(peer) > v.failoverPriority()) {
                 return new Health(p.name() + " has the same wal position and a higher failover_priority", ignored);
             }
+        }
+        if (settling && !streaming.isEmpty()) {
+            return new Health("the WAL receiver of " + String.join(", ", streaming) + " still streams", ignored, true);
         }
         return Health.ok(ignored);
     }

@@ -115,8 +115,9 @@ public final class PeerProber {
             boolean nofailover = asBoolean(path(path(n, "tags"), "nofailover"), false);
             Object timeline = path(n, "timeline");
             Integer tl = timeline == JsonTree.MISSING ? null : asInt(timeline, 0);
+            boolean streaming = !primary && "streaming".equals(asText(path(n, "replication_state"), ""));
             return new PeerStatus(name, true, !primary, wal, nofailover, asBoolean(path(n, "watchdog_failed"), false),
-                    tl, null);
+                    tl, streaming, null);
         } catch (Exception e) {
             return PeerStatus.unreachable(name, "unparsable /patroni: " + e.getMessage());
         }

@@ -10,6 +10,8 @@ package io.has.ha;
  * @param nofailover     the peer's nofailover tag
  * @param watchdogFailed the peer reports {@code watchdog_failed}
  * @param timeline       the peer's timeline, or null
+ * @param streaming      the peer's WAL receiver streams ({@code replication_state: streaming}, as Patroni 4
+ *                       reports it; false when not reported)
  * @param error          why it was unreachable, or null
  */
 public record PeerStatus(
@@ -20,9 +22,10 @@ public record PeerStatus(
         boolean nofailover,
         boolean watchdogFailed,
         Integer timeline,
+        boolean streaming,
         String error) {
 
     public static PeerStatus unreachable(String name, String error) {
-        return new PeerStatus(name, false, true, 0, false, false, null, error);
+        return new PeerStatus(name, false, true, 0, false, false, null, false, error);
     }
 }

@@ -22,8 +22,10 @@ import io.has.cluster.Cluster;
 import io.has.cluster.Failover;
 import io.has.cluster.HistoryEntry;
 import io.has.cluster.HostPort;
+import io.has.cluster.PgState;
 import io.has.cluster.SyncState;
 import io.has.config.HasConfig;
+import io.has.db.LocalState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -181,14 +183,28 @@ class RestServerTest {
     void patroniDocumentOfAReplicaHasGoldenFieldsAndTypes() throws Exception {
         CURRENT.set(replicaSnapshot());
         JsonNode doc = getJson("/patroni", 200);
-        assertSameShape(JSON.readTree(GoldenRest.PATRONI_REPLICA), doc, "", Set.of("patroni.name"));
+        // patroni.name and replication_state are Patroni 4's (the golden document is 3.0.2's)
+        assertSameShape(JSON.readTree(GoldenRest.PATRONI_REPLICA), doc, "", Set.of("patroni.name", "replication_state"));
         assertEquals("replica", doc.get("role").asText());
+        assertEquals("streaming", doc.get("replication_state").asText());
         assertEquals(LSN, doc.at("/xlog/received_location").asLong());
         assertEquals(LSN, doc.at("/xlog/replayed_location").asLong());
         assertTrue(doc.at("/xlog/replayed_timestamp").isNull());
         assertFalse(doc.at("/xlog/paused").asBoolean());
         assertEquals("2026-11-21 18:59:50.306090+00:00", doc.get("postmaster_start_time").asText(),
                 "PostgreSQL's +00 is printed as Python's str() does");
+    }
+
+    @Test
+    void aReplicaWhoseWalReceiverDoesNotStreamIsInArchiveRecovery() {
+        LocalState streaming = RestFixtures.runningReplica(LSN);
+        LocalState notStreaming = new LocalState(PgState.RUNNING, false, streaming.systemId(), true, false, LSN, LSN,
+                LSN, null, 1, 150018, null, List.of(), null, false, null);
+        Map<String, Object> doc = StatusDocument.build(snapshot("pg2", notStreaming, false, goldenCluster(), config(),
+                Map.of(), NOW + 10_000), null);
+        assertEquals("in archive recovery", doc.get("replication_state"));
+        Map<String, Object> leader = StatusDocument.build(leaderSnapshot(), null);
+        assertFalse(leader.containsKey("replication_state"), "a primary has no WAL receiver");
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.has.cluster.MemberData;
 import io.has.cluster.PgState;
 import io.has.db.LocalState;
 import io.has.ha.Decision.AcquireLock;
+import io.has.ha.Decision.AwaitReceivers;
 import io.has.ha.Decision.AwaitServerExit;
 import io.has.ha.Decision.BootstrapCluster;
 import io.has.ha.Decision.CloneReplica;
@@ -310,6 +311,78 @@ class HaDeciderTest {
             Decision d = view("pg2", c, runningReplica(100, 1, pgAddress(1))).peer("pg3", true, 100)
                     .unreachablePeer("pg1").decide();
             assertInstanceOf(NoAction.class, d);
+        }
+
+        /** Memory of a member that saw pg1 lead until just now. */
+        private static final LoopMemory PG1_LED = LoopMemory.INITIAL.withLastLeader("pg1");
+
+        @Test
+        void aWinnerWaitsBrieflyWhileAPeersWalReceiverStillStreamsAfterTheLeaderGaveUpTheLock() {
+            ClusterView v = view("pg2", unlocked(100, 1), Views.standbyNotStreaming(100, 1, pgAddress(1), true))
+                    .streamingPeer("pg3", 90).unreachablePeer("pg1").build();
+            HaDecider.Step first = HaDecider.decide(v, PG1_LED);
+            AwaitReceivers wait = assertInstanceOf(AwaitReceivers.class, first.decision());
+            assertEquals("waiting before racing for the leader lock: the WAL receiver of pg3 still streams (WAL sent by"
+                    + " the old primary may still be arriving) (not candidates, unreachable: pg1)", wait.describe());
+            assertEquals(Decision.BRIEF_POLL_MS, wait.pollSoonMs());
+            assertEquals(Views.NOW, first.memory().unlockedSinceMs(), "the lock was first seen free now");
+            // pg3's receiver has written what it got and stopped: the positions compared are final
+            ClusterView settled = view("pg2", unlocked(100, 1), Views.standbyNotStreaming(100, 1, pgAddress(1), true))
+                    .peer("pg3", true, 90).unreachablePeer("pg1").build();
+            assertInstanceOf(AcquireLock.class, HaDecider.decide(settled, first.memory()).decision());
+        }
+
+        @Test
+        void aWinnerAlsoWaitsForItsOwnStreamingReceiver() {
+            Decision d = HaDecider.decide(view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1)))
+                    .peer("pg3", true, 90).unreachablePeer("pg1").build(), PG1_LED).decision();
+            assertTrue(assertInstanceOf(AwaitReceivers.class, d).reason().contains("the WAL receiver of pg2 still streams"),
+                    d.describe());
+        }
+
+        @Test
+        void receiversThatKeepStreamingDelayTheRaceByTheSettleTimeAtMost() {
+            ClusterView v = view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1)))
+                    .streamingPeer("pg3", 90).unreachablePeer("pg1").build();
+            long settle = io.has.ha.LeaderRace.RECEIVERS_SETTLE_MS;
+            LoopMemory justBefore = PG1_LED.withUnlockedSince(Views.NOW - settle + 1);
+            assertInstanceOf(AwaitReceivers.class, HaDecider.decide(v, justBefore).decision());
+            LoopMemory over = PG1_LED.withUnlockedSince(Views.NOW - settle);
+            HaDecider.Step step = HaDecider.decide(v, over);
+            assertInstanceOf(AcquireLock.class, step.decision());
+            assertEquals(Views.NOW - settle, step.memory().unlockedSinceMs(), "counted from the first sight");
+        }
+
+        @Test
+        void noWaitWhenTheLeadersSessionExpired() {
+            // its member key went with its session: its PostgreSQL may still run and keep the receivers streaming
+            Cluster c = unlocked(100, 1);
+            c = new Cluster(c.initialize(), c.config(), null, c.members().stream().filter(mb -> !mb.name().equals("pg1"))
+                    .toList(), c.failover(), c.sync(), c.history(), c.status());
+            Decision d = HaDecider.decide(view("pg2", c, runningReplica(100, 1, pgAddress(1))).streamingPeer("pg3", 90)
+                    .build(), PG1_LED).decision();
+            assertInstanceOf(AcquireLock.class, d);
+            Decision unknownLeader = HaDecider.decide(view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1)))
+                    .streamingPeer("pg3", 90).unreachablePeer("pg1").build(), LoopMemory.INITIAL).decision();
+            assertInstanceOf(AcquireLock.class, unknownLeader, "no leader seen since this member started");
+        }
+
+        @Test
+        void aMemberBehindAStreamingPeerDefersWithoutWaiting() {
+            Decision d = HaDecider.decide(view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1)))
+                    .streamingPeer("pg3", 110).unreachablePeer("pg1").build(), PG1_LED).decision();
+            NoAction n = assertInstanceOf(NoAction.class, d);
+            assertTrue(n.reason().contains("pg3 has a more advanced wal position"), n.reason());
+        }
+
+        @Test
+        void theMomentTheLockWasFirstSeenFreeIsForgottenOnceThereIsALeader() {
+            LoopMemory seen = PG1_LED.withUnlockedSince(Views.NOW - 5_000);
+            ClusterView stillFree = view("pg2", unlocked(100, 1), runningReplica(100, 1, pgAddress(1)))
+                    .unreachablePeer("pg1").unreachablePeer("pg3").build();
+            assertEquals(Views.NOW - 5_000, HaDecider.decide(stillFree, seen).memory().unlockedSinceMs());
+            ClusterView led = view("pg2", ledBy("pg3", 100, 2), runningReplica(100, 1, pgAddress(1))).build();
+            assertEquals(0, HaDecider.decide(led, seen).memory().unlockedSinceMs());
         }
 
         @Test

@@ -182,7 +182,13 @@ final class Views {
         }
 
         Builder peer(String name, boolean inRecovery, long wal) {
-            peers.put(name, new PeerStatus(name, true, inRecovery, wal, false, false, 1, null));
+            peers.put(name, new PeerStatus(name, true, inRecovery, wal, false, false, 1, false, null));
+            return this;
+        }
+
+        /** A standby peer whose WAL receiver still streams. */
+        Builder streamingPeer(String name, long wal) {
+            peers.put(name, new PeerStatus(name, true, true, wal, false, false, 1, true, null));
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.has.it.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,10 +18,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,7 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Unplanned faults on one shared cluster (ttl 10, loop_wait 2, retry_timeout 3), two writers
  * throughout: loss of the leader node and its rejoin; the leader's postmaster killed with the
  * daemon alive, with the default {@code primary_start_timeout} (restarted in place) and with 0
- * (another member takes over); the leader daemon SIGSTOPped for longer than ttl (the documented
+ * (another member takes over), also while one of its backends is stopped (the lock is kept until it has
+ * exited) and while a replica's WAL receiver is stopped (the winner waits for it, briefly); the leader daemon SIGSTOPped for longer than ttl (the documented
  * overlap without a watchdog); ZooKeeper unreachable for longer than retry_timeout, without and
  * with {@code failsafe_mode} (then the primary keeps running, as every member acknowledges it).
  *
@@ -49,6 +54,7 @@ class CrashFaultsIT {
     private static final int LOOP_WAIT = 2;
     private static final int RETRY_TIMEOUT = 3;
     private static final Duration FAILOVER = Duration.ofSeconds(3L * TTL + 60);
+    private static final String WAITING_FOR_RECEIVERS = "waiting before racing for the leader lock: the WAL receiver of";
 
     @RegisterExtension
     static final FaultGuard GUARD = new FaultGuard();
@@ -145,11 +151,68 @@ class CrashFaultsIT {
         }
     }
 
+    /**
+     * When a leader gives the lock up itself, the last WAL its server sent may still be on its way into a
+     * standby: a member that would win the race waits, for a moment at most, while a candidate's WAL receiver
+     * still streams. Here one replica's receiver is stopped, so it streams on and the wait runs out.
+     */
     @Test
     @Order(5)
+    void postmasterKilledWhileAReplicasWalReceiverIsStoppedTheWinnerWaitsForItFirst() throws Exception {
+        String leader = fc.beginStep("postmaster killed while a replica's WAL receiver is stopped, primary_start_timeout 0");
+        FaultCluster.Response r = fc.patch(leader, "/config", "{\"primary_start_timeout\": 0}");
+        assertEquals(200, r.status(), "PATCH /config: " + r);
+        try {
+            Instant replicated = fc.awaitReplicated(leader);
+            String stopped = fc.harness().names().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+            long receiver;
+            try (Connection c = fc.harness().connect(stopped, 5, 5); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT pid FROM pg_stat_wal_receiver WHERE status = 'streaming'")) {
+                assertTrue(rs.next(), stopped + " has a streaming WAL receiver");
+                receiver = rs.getLong(1);
+            }
+            Map<String, Long> logSizes = new HashMap<>();
+            for (String n : fc.harness().names()) {
+                logSizes.put(n, Files.size(fc.harness().member(n).log()));
+            }
+            ClusterHarness.signal(receiver, "STOP");
+            Instant crash = Instant.now();
+            String waited;
+            try {
+                fc.harness().kill9Postmaster(leader);
+                // the member that would win (possibly the stopped one, then for its own receiver) waits; a
+                // promotion of the stopped one could not finish before its receiver has exited
+                waited = fc.poll("a member waiting for " + stopped + "'s WAL receiver", FAILOVER,
+                        () -> linesSince(logSizes).filter(l -> l.contains(WAITING_FOR_RECEIVERS) && l.contains(stopped))
+                                .findFirst().orElse(null),
+                        () -> fc.summary() + "; logged: " + linesSince(logSizes).toList());
+            } finally {
+                ClusterHarness.signal(receiver, "CONT");
+            }
+            String next = fc.awaitNewLeader(leader, crash, FAILOVER);
+            fc.promoted(next);
+            fc.log(waited);
+            fc.log("postmaster of " + leader + " killed with " + stopped + "'s WAL receiver stopped: " + next
+                    + " accepts writes " + FaultCluster.secs(Duration.between(crash, Instant.now()))
+                    + " after the crash (observed)");
+            fc.assertAcknowledgedPresent(next, fc.stepStart(), replicated, "replicated before the crash");
+            assertEquals(next, fc.endStep(false), "leader after " + leader + " rejoined");
+        } finally {
+            FaultCluster.Response back = fc.patch(fc.harness().names().get(0), "/config",
+                    "{\"primary_start_timeout\": null}");
+            assertEquals(200, back.status(), "PATCH /config primary_start_timeout back to the default: " + back);
+        }
+    }
+
+    @Test
+    @Order(6)
     void sigstoppedLeaderDemotesOnResumeAndRejoins() throws Exception {
         String leader = fc.beginStep("leader daemon SIGSTOP > ttl, then SIGCONT");
         Instant replicated = fc.awaitReplicated(leader);
+        Map<String, Long> logSizes = new HashMap<>();
+        for (String n : fc.harness().names()) {
+            logSizes.put(n, Files.size(fc.harness().member(n).log()));
+        }
         Instant stop = Instant.now();
         fc.harness().sigstop(leader);
         String next;
@@ -160,6 +223,10 @@ class CrashFaultsIT {
         }
         Instant cont = Instant.now();
         fc.promoted(next);
+        // the frozen leader's member key went with its session, and its PostgreSQL kept the receivers streaming:
+        // the race does not wait for them
+        String raced = logSince(fc.harness().member(next).log(), logSizes.get(next));
+        assertFalse(raced.contains(WAITING_FOR_RECEIVERS), raced);
         fc.log("SIGSTOP of " + leader + "'s daemon: " + next + " leads after "
                 + FaultCluster.secs(Duration.between(stop, cont)) + " (observed); SIGCONT sent");
         // on resume the old leader must stop accepting writes and come back as a replica of next
@@ -172,7 +239,7 @@ class CrashFaultsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void zooKeeperOutageDemotesTheLeaderThenConverges() throws Exception {
         String leader = fc.beginStep("ZooKeeper unreachable > retry_timeout");
         int timelineBefore = timeline(leader);
@@ -213,7 +280,7 @@ class CrashFaultsIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void failsafeModeKeepsThePrimaryThroughAZooKeeperOutage() throws Exception {
         String leader = fc.beginStep("failsafe_mode: ZooKeeper unreachable > retry_timeout, every member answers");
         int timelineBefore = timeline(leader);
@@ -301,6 +368,16 @@ class CrashFaultsIT {
         byte[] all = Files.readAllBytes(log);
         return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
                 StandardCharsets.UTF_8);
+    }
+
+    /** The HA loop's lines every member logged after the offsets in {@code sizes}. */
+    private static Stream<String> linesSince(Map<String, Long> sizes) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, Long> e : sizes.entrySet()) {
+            logSince(fc.harness().member(e.getKey()).log(), e.getValue()).lines().filter(l -> l.contains("HaLoop"))
+                    .forEach(lines::add);
+        }
+        return lines.stream();
     }
 
     private static void closeQuietly(Connection c) {
