@@ -178,10 +178,10 @@ public interface Dialect {
     boolean hasPidFile(Path dataDir);
 
     /**
-     * The id of the System V shared memory segment the lock file names, if any: the server's processes
-     * stay attached to it until they exit, so its attachment count tells whether any of them still runs.
+     * The System V shared memory segment the lock file names, if any: the server's processes stay
+     * attached to it until they exit, so its attachment count tells whether any of them still runs.
      */
-    OptionalLong sharedMemoryId(Path dataDir);
+    Optional<SharedMemorySegment> sharedMemory(Path dataDir);
 
     /**
      * True when the lock file says that a server other than {@code previousPid}, started at or after

@@ -119,8 +119,9 @@ final class ServerControl {
      * or a readable segment table. Meaningful only while the postmaster is not alive.
      */
     int leftoverProcesses() {
-        OptionalLong id = dialect.sharedMemoryId(paths.dataDir());
-        return id.isEmpty() ? 0 : SysvSharedMemory.attachments(SysvSharedMemory.TABLE, id.getAsLong());
+        return dialect.sharedMemory(paths.dataDir())
+                .map(segment -> SysvSharedMemory.attachments(SysvSharedMemory.TABLE, segment))
+                .orElse(0);
     }
 
     /** The control data, re-read only when the control file changed. */

@@ -19,19 +19,21 @@ final class SysvSharedMemory {
     private SysvSharedMemory() {
     }
 
-    /** How many processes are attached to segment {@code shmid}: 0 when it is gone or the table unreadable. */
-    static int attachments(Path table, long shmid) {
+    /** How many processes are attached to {@code segment}: 0 when it is gone or the table unreadable. */
+    static int attachments(Path table, SharedMemorySegment segment) {
         try {
-            return attachments(Files.readAllLines(table, StandardCharsets.US_ASCII), shmid);
+            return attachments(Files.readAllLines(table, StandardCharsets.US_ASCII), segment);
         } catch (IOException e) {
             return 0;
         }
     }
 
-    static int attachments(List<String> table, long shmid) {
+    static int attachments(List<String> table, SharedMemorySegment segment) {
+        String key = Long.toString(segment.key());
+        String id = Long.toString(segment.id());
         for (String line : table) {
             String[] f = line.trim().split("\\s+");
-            if (f.length < 7 || !f[1].equals(Long.toString(shmid))) {
+            if (f.length < 7 || !f[0].equals(key) || !f[1].equals(id)) {
                 continue;
             }
             try {

@@ -22,16 +22,20 @@ class SysvSharedMemoryTest {
                         + " 1763780000 1763780000 1763780000                  4096                     0",
                 "   5433001      32770   600                    56 42000 42000      0   999   999   999   999"
                         + " 1763780000 1763780000 1763780000                  4096                     0");
-        assertEquals(3, SysvSharedMemory.attachments(table, 32769));
-        assertEquals(0, SysvSharedMemory.attachments(table, 32770), "every process has exited");
-        assertEquals(0, SysvSharedMemory.attachments(table, 3276), "no such segment (removed)");
-        assertEquals(0, SysvSharedMemory.attachments(List.of(HEADER, "   5432001      32769   600   56 x"), 32769),
-                "a line cut short");
+        assertEquals(3, SysvSharedMemory.attachments(table, new SharedMemorySegment(5432001, 32769)));
+        assertEquals(0, SysvSharedMemory.attachments(table, new SharedMemorySegment(5433001, 32770)),
+                "every process has exited");
+        assertEquals(0, SysvSharedMemory.attachments(table, new SharedMemorySegment(5432001, 3276)),
+                "no such segment (removed)");
+        assertEquals(0, SysvSharedMemory.attachments(table, new SharedMemorySegment(5434001, 32769)),
+                "the id was given to another segment after the server's was removed");
+        assertEquals(0, SysvSharedMemory.attachments(List.of(HEADER, "   5432001      32769   600   56 x"),
+                new SharedMemorySegment(5432001, 32769)), "a line cut short");
     }
 
     @Test
     void anUnreadableTableCountsNoProcess(@TempDir Path dir) {
-        assertEquals(0, SysvSharedMemory.attachments(dir.resolve("shm"), 32769));
+        assertEquals(0, SysvSharedMemory.attachments(dir.resolve("shm"), new SharedMemorySegment(5432001, 32769)));
     }
 
     @Test
@@ -39,6 +43,7 @@ class SysvSharedMemoryTest {
         assumeTrue(Files.isReadable(SysvSharedMemory.TABLE), "no " + SysvSharedMemory.TABLE + " here");
         String header = Files.readAllLines(SysvSharedMemory.TABLE, StandardCharsets.US_ASCII).get(0).trim();
         String[] columns = header.split("\\s+");
+        assertEquals("key", columns[0], header);
         assertEquals("shmid", columns[1], header);
         assertEquals("nattch", columns[6], header);
     }

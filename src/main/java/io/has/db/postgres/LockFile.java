@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.has.db.SharedMemorySegment;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -34,30 +36,30 @@ final class LockFile {
     }
 
     /**
-     * The id of the server's System V shared memory segment (the second number on line 7), if written:
-     * the server's processes stay attached to it until they exit, which is how PostgreSQL itself tells
-     * that an old server's processes are still running.
+     * The server's System V shared memory segment (line 7: its key and id), if written: the server's
+     * processes stay attached to it until they exit, which is how PostgreSQL itself tells that an old
+     * server's processes are still running.
      */
-    static OptionalLong sharedMemoryId(Path file) {
+    static Optional<SharedMemorySegment> sharedMemory(Path file) {
         try {
-            return sharedMemoryId(Files.readAllLines(file, StandardCharsets.UTF_8));
+            return sharedMemory(Files.readAllLines(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
     }
 
-    static OptionalLong sharedMemoryId(List<String> lines) {
+    static Optional<SharedMemorySegment> sharedMemory(List<String> lines) {
         if (lines.size() < 7) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         String[] words = lines.get(6).trim().split("\\s+");
         if (words.length < 2) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         try {
-            return OptionalLong.of(Long.parseLong(words[1]));
+            return Optional.of(new SharedMemorySegment(Long.parseLong(words[0]), Long.parseLong(words[1])));
         } catch (NumberFormatException e) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
     }
 

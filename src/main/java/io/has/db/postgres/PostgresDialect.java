@@ -8,6 +8,7 @@ import io.has.db.DbException;
 import io.has.db.Dialect;
 import io.has.db.LocalServerSettings;
 import io.has.db.ManagedFiles;
+import io.has.db.SharedMemorySegment;
 import io.has.db.StandbySettings;
 import io.has.db.StopMode;
 import java.io.IOException;
@@ -329,8 +330,8 @@ public class PostgresDialect implements Dialect {
     }
 
     @Override
-    public OptionalLong sharedMemoryId(Path dataDir) {
-        return LockFile.sharedMemoryId(dataDir.resolve(PID_FILE));
+    public Optional<SharedMemorySegment> sharedMemory(Path dataDir) {
+        return LockFile.sharedMemory(dataDir.resolve(PID_FILE));
     }
 
     /** {@inheritDoc} PostgreSQL 10 and newer: the status line of postmaster.pid, as pg_ctl -w reads it. */

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.has.db.SharedMemorySegment;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,14 +22,14 @@ class LockFileTest {
     }
 
     @Test
-    void theSharedMemorySegmentIsTheSecondNumberOnLineSeven() {
-        assertEquals(OptionalLong.of(32769), LockFile.sharedMemoryId(pg15("4242", "1763780000", "ready   ")));
-        assertEquals(OptionalLong.empty(), LockFile.sharedMemoryId(List.of("4242", "/data", "1763780000")),
-                "not written yet");
-        assertEquals(OptionalLong.empty(), LockFile.sharedMemoryId(List.of("4242", "/data", "1763780000", "5432",
-                "/tmp", "*", "  5432001")), "half written");
-        assertEquals(OptionalLong.empty(), LockFile.sharedMemoryId(List.of("4242", "/data", "1763780000", "5432",
-                "/tmp", "*", "  5432001  3276x")), "garbage");
+    void theSharedMemorySegmentIsKeyAndIdOnLineSeven() {
+        assertEquals(Optional.of(new SharedMemorySegment(5432001, 32769)),
+                LockFile.sharedMemory(pg15("4242", "1763780000", "ready   ")));
+        assertEquals(Optional.empty(), LockFile.sharedMemory(List.of("4242", "/data", "1763780000")), "not written yet");
+        assertEquals(Optional.empty(), LockFile.sharedMemory(List.of("4242", "/data", "1763780000", "5432", "/tmp", "*",
+                "  5432001")), "half written");
+        assertEquals(Optional.empty(), LockFile.sharedMemory(List.of("4242", "/data", "1763780000", "5432", "/tmp", "*",
+                "  5432001  3276x")), "garbage");
     }
 
     @Test
