@@ -121,8 +121,7 @@ public final class ActionExecutor {
 
     private Outcome perform(Decision decision, ClusterView view) throws DcsException, DbException {
         if (decision instanceof Decision.NoAction || decision instanceof Decision.WaitLongAction
-                || decision instanceof Decision.FailsafeLead || decision instanceof Decision.AwaitServerExit
-                || decision instanceof Decision.AwaitReceivers) {
+                || decision instanceof Decision.FailsafeLead || decision instanceof Decision.BriefWait) {
             return Outcome.DONE;
         }
         if (decision instanceof Decision.BootstrapCluster) {

@@ -246,58 +246,48 @@ public sealed interface Decision {
     }
 
     /**
-     * Holding the lock, our postmaster has died but some of its server's processes still run: they can
-     * still commit and send WAL. Releasing the lock or restarting waits until they have exited (they do
-     * within milliseconds when they notice), so that the members racing for the lock compare their final
-     * positions. Looked at again after {@link #BRIEF_POLL_MS}.
+     * A wait on something that takes milliseconds and that no watch reports: nothing is done, and the
+     * next cycle comes after {@link #BRIEF_POLL_MS}.
      */
-    record AwaitServerExit(int processes, String reason) implements Decision {
+    sealed interface BriefWait extends Decision {
+        String reason();
+
         @Override
-        public String describe() {
-            return reason;
+        default String describe() {
+            return reason();
         }
 
         @Override
-        public boolean pollSoon() {
+        default boolean pollSoon() {
             return true;
         }
 
         @Override
-        public long pollSoonMs() {
+        default long pollSoonMs() {
             return BRIEF_POLL_MS;
         }
 
         @Override
-        public boolean changesState() {
+        default boolean changesState() {
             return false;
         }
     }
 
     /**
+     * Holding the lock, our postmaster has died but some of its server's processes still run: they can
+     * still commit and send WAL. Releasing the lock or restarting waits until they have exited (they do
+     * within milliseconds when they notice), so that the members racing for the lock compare their final
+     * positions.
+     */
+    record AwaitServerExit(int processes, String reason) implements BriefWait {
+    }
+
+    /**
      * Nobody holds the lock and this member would win the race, but a WAL receiver (its own or a
      * candidate peer's) still streams: WAL the old primary sent just before it went away may not be
-     * written yet, so the positions compared are not final. Looked at again after {@link #BRIEF_POLL_MS}.
+     * written yet, so the positions compared are not final.
      */
-    record AwaitReceivers(String reason) implements Decision {
-        @Override
-        public String describe() {
-            return reason;
-        }
-
-        @Override
-        public boolean pollSoon() {
-            return true;
-        }
-
-        @Override
-        public long pollSoonMs() {
-            return BRIEF_POLL_MS;
-        }
-
-        @Override
-        public boolean changesState() {
-            return false;
-        }
+    record AwaitReceivers(String reason) implements BriefWait {
     }
 
     /** Give up the leader lock without touching the server. */

@@ -83,24 +83,12 @@ class CrashFaultsIT {
     @Order(3)
     void postmasterKilledWithStartTimeoutZeroFailsOver() throws Exception {
         String leader = fc.beginStep("postmaster killed, primary_start_timeout 0");
-        FaultCluster.Response r = fc.patch(leader, "/config", "{\"primary_start_timeout\": 0}");
-        assertEquals(200, r.status(), "PATCH /config: " + r);
-        try {
+        withPrimaryStartTimeoutZero(leader, () -> {
             Instant replicated = fc.awaitReplicated(leader);
             Instant crash = Instant.now();
             fc.harness().kill9Postmaster(leader);
-            String next = fc.awaitNewLeader(leader, crash, FAILOVER);
-            fc.promoted(next);
-            fc.log("postmaster of " + leader + " killed with primary_start_timeout 0: " + next + " accepts writes "
-                    + FaultCluster.secs(Duration.between(crash, Instant.now())) + " after the crash (observed), "
-                    + "write gap " + fc.writeGap(crash, leader, next));
-            fc.assertAcknowledgedPresent(next, fc.stepStart(), replicated, "replicated before the crash");
-            assertEquals(next, fc.endStep(false), "leader after " + leader + " rejoined");
-        } finally {
-            FaultCluster.Response back = fc.patch(fc.harness().names().get(0), "/config",
-                    "{\"primary_start_timeout\": null}");
-            assertEquals(200, back.status(), "PATCH /config primary_start_timeout back to the default: " + back);
-        }
+            failedOver(leader, crash, replicated, "with primary_start_timeout 0");
+        });
     }
 
     /**
@@ -112,43 +100,35 @@ class CrashFaultsIT {
     @Order(4)
     void postmasterKilledWhileOneOfItsBackendsIsStoppedKeepsTheLockUntilItExits() throws Exception {
         String leader = fc.beginStep("postmaster killed while one of its backends is stopped, primary_start_timeout 0");
-        FaultCluster.Response r = fc.patch(leader, "/config", "{\"primary_start_timeout\": 0}");
-        assertEquals(200, r.status(), "PATCH /config: " + r);
-        Connection c = fc.harness().connect(leader, 5, 5);
-        try {
-            long backend;
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-                rs.next();
-                backend = rs.getLong(1);
-            }
-            Instant replicated = fc.awaitReplicated(leader);
-            Path log = fc.harness().member(leader).log();
-            long logBefore = Files.size(log);
-            ClusterHarness.signal(backend, "STOP");
-            Instant crash = Instant.now();
+        withPrimaryStartTimeoutZero(leader, () -> {
+            Connection c = fc.harness().connect(leader, 5, 5);
             try {
-                fc.harness().kill9Postmaster(leader);
-                String waiting = "waiting for 1 process of the crashed server to exit before releasing the leader key";
-                fc.poll(leader + " logging \"" + waiting + "\"", FAILOVER,
-                        () -> logSince(log, logBefore).contains(waiting) ? Boolean.TRUE : null,
-                        () -> fc.summary() + "; " + leader + " logged: " + logSince(log, logBefore));
-                assertEquals(leader, fc.harness().leaderFromZk(),
-                        "the leader key while a process of the crashed server still runs");
+                long backend;
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                    rs.next();
+                    backend = rs.getLong(1);
+                }
+                Instant replicated = fc.awaitReplicated(leader);
+                Map<String, Long> logSizes = logSizes();
+                ClusterHarness.signal(backend, "STOP");
+                Instant crash = Instant.now();
+                try {
+                    fc.harness().kill9Postmaster(leader);
+                    String waiting = "[" + leader + "] waiting for 1 process of the crashed server to exit before"
+                            + " releasing the leader key";
+                    fc.poll(leader + " logging \"" + waiting + "\"", FAILOVER,
+                            () -> linesSince(logSizes).anyMatch(l -> l.contains(waiting)) ? Boolean.TRUE : null,
+                            () -> fc.summary() + "; logged: " + linesSince(logSizes).toList());
+                    assertEquals(leader, fc.harness().leaderFromZk(),
+                            "the leader key while a process of the crashed server still runs");
+                } finally {
+                    ClusterHarness.signal(backend, "CONT"); // it notices the postmaster's death and exits
+                }
+                failedOver(leader, crash, replicated, "with a stopped backend");
             } finally {
-                ClusterHarness.signal(backend, "CONT"); // it notices the postmaster's death and exits
+                closeQuietly(c);
             }
-            String next = fc.awaitNewLeader(leader, crash, FAILOVER);
-            fc.promoted(next);
-            fc.log("postmaster of " + leader + " killed with a stopped backend: " + next + " accepts writes "
-                    + FaultCluster.secs(Duration.between(crash, Instant.now())) + " after the crash (observed)");
-            fc.assertAcknowledgedPresent(next, fc.stepStart(), replicated, "replicated before the crash");
-            assertEquals(next, fc.endStep(false), "leader after " + leader + " rejoined");
-        } finally {
-            closeQuietly(c);
-            FaultCluster.Response back = fc.patch(fc.harness().names().get(0), "/config",
-                    "{\"primary_start_timeout\": null}");
-            assertEquals(200, back.status(), "PATCH /config primary_start_timeout back to the default: " + back);
-        }
+        });
     }
 
     /**
@@ -160,9 +140,7 @@ class CrashFaultsIT {
     @Order(5)
     void postmasterKilledWhileAReplicasWalReceiverIsStoppedTheWinnerWaitsForItFirst() throws Exception {
         String leader = fc.beginStep("postmaster killed while a replica's WAL receiver is stopped, primary_start_timeout 0");
-        FaultCluster.Response r = fc.patch(leader, "/config", "{\"primary_start_timeout\": 0}");
-        assertEquals(200, r.status(), "PATCH /config: " + r);
-        try {
+        withPrimaryStartTimeoutZero(leader, () -> {
             Instant replicated = fc.awaitReplicated(leader);
             String stopped = fc.harness().names().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
             long receiver;
@@ -171,37 +149,22 @@ class CrashFaultsIT {
                 assertTrue(rs.next(), stopped + " has a streaming WAL receiver");
                 receiver = rs.getLong(1);
             }
-            Map<String, Long> logSizes = new HashMap<>();
-            for (String n : fc.harness().names()) {
-                logSizes.put(n, Files.size(fc.harness().member(n).log()));
-            }
+            Map<String, Long> logSizes = logSizes();
             ClusterHarness.signal(receiver, "STOP");
             Instant crash = Instant.now();
-            String waited;
             try {
                 fc.harness().kill9Postmaster(leader);
                 // the member that would win (possibly the stopped one, then for its own receiver) waits; a
                 // promotion of the stopped one could not finish before its receiver has exited
-                waited = fc.poll("a member waiting for " + stopped + "'s WAL receiver", FAILOVER,
+                fc.log(fc.poll("a member waiting for " + stopped + "'s WAL receiver", FAILOVER,
                         () -> linesSince(logSizes).filter(l -> l.contains(WAITING_FOR_RECEIVERS) && l.contains(stopped))
                                 .findFirst().orElse(null),
-                        () -> fc.summary() + "; logged: " + linesSince(logSizes).toList());
+                        () -> fc.summary() + "; logged: " + linesSince(logSizes).toList()));
             } finally {
                 ClusterHarness.signal(receiver, "CONT");
             }
-            String next = fc.awaitNewLeader(leader, crash, FAILOVER);
-            fc.promoted(next);
-            fc.log(waited);
-            fc.log("postmaster of " + leader + " killed with " + stopped + "'s WAL receiver stopped: " + next
-                    + " accepts writes " + FaultCluster.secs(Duration.between(crash, Instant.now()))
-                    + " after the crash (observed)");
-            fc.assertAcknowledgedPresent(next, fc.stepStart(), replicated, "replicated before the crash");
-            assertEquals(next, fc.endStep(false), "leader after " + leader + " rejoined");
-        } finally {
-            FaultCluster.Response back = fc.patch(fc.harness().names().get(0), "/config",
-                    "{\"primary_start_timeout\": null}");
-            assertEquals(200, back.status(), "PATCH /config primary_start_timeout back to the default: " + back);
-        }
+            failedOver(leader, crash, replicated, "with " + stopped + "'s WAL receiver stopped");
+        });
     }
 
     @Test
@@ -209,10 +172,7 @@ class CrashFaultsIT {
     void sigstoppedLeaderDemotesOnResumeAndRejoins() throws Exception {
         String leader = fc.beginStep("leader daemon SIGSTOP > ttl, then SIGCONT");
         Instant replicated = fc.awaitReplicated(leader);
-        Map<String, Long> logSizes = new HashMap<>();
-        for (String n : fc.harness().names()) {
-            logSizes.put(n, Files.size(fc.harness().member(n).log()));
-        }
+        Map<String, Long> logSizes = logSizes();
         Instant stop = Instant.now();
         fc.harness().sigstop(leader);
         String next;
@@ -361,6 +321,47 @@ class CrashFaultsIT {
         }, () -> "no answer");
         assertNotEquals(0, s.get("timeline").asInt());
         return s.get("timeline").asInt();
+    }
+
+    /** A step's body. */
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} with {@code primary_start_timeout: 0}, set back to the default after. */
+    private static void withPrimaryStartTimeoutZero(String leader, Body body) throws Exception {
+        FaultCluster.Response r = fc.patch(leader, "/config", "{\"primary_start_timeout\": 0}");
+        assertEquals(200, r.status(), "PATCH /config: " + r);
+        try {
+            body.run();
+        } finally {
+            FaultCluster.Response back = fc.patch(fc.harness().names().get(0), "/config",
+                    "{\"primary_start_timeout\": null}");
+            assertEquals(200, back.status(), "PATCH /config primary_start_timeout back to the default: " + back);
+        }
+    }
+
+    /**
+     * After {@code leader}'s postmaster was killed at {@code crash}: another member leads and accepts writes,
+     * it holds every write replicated before the crash, and the step ends converged on it.
+     */
+    private static void failedOver(String leader, Instant crash, Instant replicated, String how) throws Exception {
+        String next = fc.awaitNewLeader(leader, crash, FAILOVER);
+        fc.promoted(next);
+        fc.log("postmaster of " + leader + " killed " + how + ": " + next + " accepts writes "
+                + FaultCluster.secs(Duration.between(crash, Instant.now())) + " after the crash (observed), write gap "
+                + fc.writeGap(crash, leader, next));
+        fc.assertAcknowledgedPresent(next, fc.stepStart(), replicated, "replicated before the crash");
+        assertEquals(next, fc.endStep(false), "leader after " + leader + " rejoined");
+    }
+
+    /** Each member's daemon log size now. */
+    private static Map<String, Long> logSizes() throws IOException {
+        Map<String, Long> sizes = new HashMap<>();
+        for (String n : fc.harness().names()) {
+            sizes.put(n, Files.size(fc.harness().member(n).log()));
+        }
+        return sizes;
     }
 
     /** What {@code log} gained after its first {@code from} bytes. */
