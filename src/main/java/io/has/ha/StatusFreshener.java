@@ -8,13 +8,13 @@ import java.util.function.LongSupplier;
 
 /**
  * A running standby's WAL positions and WAL receiver state for {@code GET /patroni}, read again when the
- * published ones are older than {@link #FRESH_MS}. The HA loop publishes its status once a cycle, so between cycles it is
- * up to {@code loop_wait} old. Members racing for the leader lock compare their own position, read
- * just now, with their peers' from this document: a stale one made a peer that had received more WAL
- * look behind, and the member with less could win the race. Patroni queries PostgreSQL on every
- * request. Here one request at a time reads (those waiting meanwhile are answered from its result), at
- * most every {@link #FRESH_MS}, and only for a running standby; the loop's own publication, which
- * follows a fuller probe, wins over a refresh made meanwhile.
+ * published ones are older than {@link #FRESH_MS}. The HA loop publishes its status once a cycle, so
+ * between cycles it is up to {@code loop_wait} old. Members racing for the leader lock compare their own
+ * position, read just now, with their peers' from this document: a stale one made a peer that had
+ * received more WAL look behind, and the member with less could win the race. Patroni queries
+ * PostgreSQL on every request. Here one request at a time reads (those waiting meanwhile are answered
+ * from its result), at most every {@link #FRESH_MS}, and only for a running standby; the loop's own
+ * publication, which follows a fuller probe, wins over a refresh made meanwhile.
  */
 final class StatusFreshener {
 

@@ -1,10 +1,10 @@
 package io.has.db.postgres;
 
+import io.has.db.SharedMemorySegment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.has.db.SharedMemorySegment;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
