@@ -1,5 +1,7 @@
 package io.has.it.api;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.has.it.ClusterHarness;
@@ -101,9 +103,19 @@ final class LiveCluster implements BeforeAllCallback, AfterAllCallback, AfterTes
         return cluster;
     }
 
-    /** The current leader once the cluster is settled (leader key, /primary 200, two streaming replicas). */
+    /**
+     * The current leader once the cluster is settled: leader key, /primary 200, two streaming replicas,
+     * and every member key saying {@code running} (a new replica streams a moment before its daemon
+     * publishes the end of its clone).
+     */
     String settledLeader() {
-        return cluster.awaitLeaderAndReplicas(2, SETTLE);
+        String leader = cluster.awaitLeaderAndReplicas(2, SETTLE);
+        await("every member key in ZooKeeper saying running").atMost(SETTLE).pollInterval(Duration.ofMillis(100))
+                .until(() -> cluster.names().stream().allMatch(n -> {
+                    JsonNode m = cluster.memberFromZk(n);
+                    return m != null && "running".equals(m.path("state").asText());
+                }));
+        return leader;
     }
 
     List<String> others(String leader) {
