@@ -378,23 +378,9 @@ public final class HaDecider {
         return slots;
     }
 
-    /**
-     * Whether a member that would win the race first waits for WAL receivers that still stream: only just
-     * after the former leader gave the lock up itself, its member key still there (its postmaster died, or
-     * it stopped for a switchover). Its server's processes have exited by then, so the receivers stop as soon
-     * as they have written the last WAL they got. A leader whose session expired (node lost, frozen, cut
-     * off) leaves no member key, and its PostgreSQL may still be running: its standbys' receivers can keep
-     * streaming for a long time, and waiting would only delay the failover.
-     */
-    private static boolean receiversMaySettle(ClusterView v, LoopMemory m) {
-        String former = m.lastLeader();
-        return former != null && v.nowMs() - m.unlockedSinceMs() < LeaderRace.RECEIVERS_SETTLE_MS
-                && v.cluster().members().stream().anyMatch(mb -> mb.name().equals(former));
-    }
-
     private static Decision decideUnlocked(ClusterView v, LoopMemory m) {
         LocalState local = v.local();
-        LeaderRace.Health health = LeaderRace.health(v, receiversMaySettle(v, m));
+        LeaderRace.Health health = LeaderRace.health(v, LeaderRace.receiversMaySettle(v, m));
         String ignored = health.ignored().isEmpty() ? ""
                 : " (not candidates, unreachable: " + String.join(", ", health.ignored()) + ")";
         if (health.settling()) {

@@ -46,6 +46,20 @@ final class LeaderRace {
     static final long RECEIVERS_SETTLE_MS = 500;
 
     /**
+     * Whether a member that would win the race first waits for WAL receivers that still stream: only just
+     * after the former leader gave the lock up itself, its member key still there (its postmaster died, or
+     * it stopped for a switchover). Its server's processes have exited by then, so the receivers stop as soon
+     * as they have written the last WAL they got. A leader whose session expired (node lost, frozen, cut
+     * off) leaves no member key, and its PostgreSQL may still be running: its standbys' receivers can keep
+     * streaming for a long time, and waiting would only delay the failover.
+     */
+    static boolean receiversMaySettle(ClusterView v, LoopMemory m) {
+        String former = m.lastLeader();
+        return former != null && v.nowMs() - m.unlockedSinceMs() < RECEIVERS_SETTLE_MS
+                && v.cluster().members().stream().anyMatch(mb -> mb.name().equals(former));
+    }
+
+    /**
      * Whether {@link #health} reads the peers' status in an unlocked {@code cluster}: not when the
      * failover key names {@code me} as the candidate, who may take the lock whatever they report
      * (Patroni's {@code manual_failover_process_no_leader}). The loop then spares the candidate the
