@@ -121,7 +121,10 @@ public final class ProcessRunner {
         Path out = Files.createTempFile("has-out-", ".log");
         Path err = Files.createTempFile("has-err-", ".log");
         long start = System.nanoTime();
-        try {
+        // the output files are read through these and unlinked as soon as the command holds them, so a
+        // daemon that dies while a command runs (kill -9) leaves nothing behind in the temp directory
+        try (RandomAccessFile outTail = new RandomAccessFile(out.toFile(), "r");
+                RandomAccessFile errTail = new RandomAccessFile(err.toFile(), "r")) {
             ProcessBuilder pb = new ProcessBuilder(argv)
                     .directory(new File("/"))
                     .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
@@ -130,7 +133,13 @@ public final class ProcessRunner {
             pb.environment().putAll(baseEnv);
             pb.environment().putAll(env);
             log.debug("running {}", shown);
-            Process p = pb.start();
+            Process p;
+            try {
+                p = pb.start();
+            } finally {
+                Files.deleteIfExists(out); // the command keeps writing to the unlinked files
+                Files.deleteIfExists(err);
+            }
             Wait how;
             try {
                 how = await(p, timeout, done);
@@ -149,10 +158,10 @@ public final class ProcessRunner {
                 killTree(p);
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            return Optional.of(new ProcessResult(shown, exited ? p.exitValue() : -1, tail(out), tail(err), !exited,
-                    elapsed));
+            return Optional.of(new ProcessResult(shown, exited ? p.exitValue() : -1, tail(outTail), tail(errTail),
+                    !exited, elapsed));
         } finally {
-            Files.deleteIfExists(out); // a command still running keeps writing to the unlinked file
+            Files.deleteIfExists(out); // gone already, unless opening them for reading failed
             Files.deleteIfExists(err);
         }
     }
@@ -221,14 +230,12 @@ public final class ProcessRunner {
         }
     }
 
-    private static String tail(Path file) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long len = f.length();
-            long from = Math.max(0, len - OUTPUT_LIMIT);
-            byte[] buf = new byte[(int) (len - from)];
-            f.seek(from);
-            f.readFully(buf);
-            return new String(buf, StandardCharsets.UTF_8);
-        }
+    private static String tail(RandomAccessFile f) throws IOException {
+        long len = f.length();
+        long from = Math.max(0, len - OUTPUT_LIMIT);
+        byte[] buf = new byte[(int) (len - from)];
+        f.seek(from);
+        f.readFully(buf);
+        return new String(buf, StandardCharsets.UTF_8);
     }
 }

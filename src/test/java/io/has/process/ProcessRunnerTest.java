@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +68,36 @@ class ProcessRunnerTest {
                 Map.of(), () -> Files.exists(ready));
         assertTrue(r.isEmpty());
         Files.delete(ready);
+    }
+
+    @Test
+    void aRunningCommandsOutputFilesAreAlreadyUnlinked(@TempDir Path dir) throws Exception {
+        Path pid = dir.resolve("pid");
+        List<String> targets = new ArrayList<>();
+        // the command writes its pid, then runs until the test removes the file; meanwhile the test looks at
+        // where its stdout and stderr go: a daemon killed now must leave no output file behind
+        Optional<ProcessResult> r = runner.runUntil(List.of("sh", "-c",
+                "echo $$ > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"; while [ -e \"$0\" ]; do sleep 0.01; done",
+                pid.toString()), Duration.ofSeconds(30), Map.of(), () -> {
+                    if (!Files.exists(pid)) {
+                        return false;
+                    }
+                    try {
+                        String p = Files.readString(pid).strip();
+                        for (int fd = 1; fd <= 2; fd++) {
+                            targets.add(Files.readSymbolicLink(Path.of("/proc", p, "fd", Integer.toString(fd)))
+                                    .toString());
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return true;
+                });
+        Files.delete(pid);
+        assertTrue(r.isEmpty());
+        assertEquals(2, targets.size(), targets.toString());
+        assertTrue(targets.get(0).contains("has-out-") && targets.get(0).endsWith(" (deleted)"), targets.toString());
+        assertTrue(targets.get(1).contains("has-err-") && targets.get(1).endsWith(" (deleted)"), targets.toString());
     }
 
     @Test
