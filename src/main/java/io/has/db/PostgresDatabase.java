@@ -577,6 +577,13 @@ public class PostgresDatabase implements LocalDatabase {
     public void close() {
         watch.close();
         prober.close();
+        if (paths.socketDirInTemp() && !control.postmasterAlive()) {
+            try { // made in the temp directory by us: gone with the server (kept while it runs, or if not empty)
+                Files.deleteIfExists(paths.socketDir());
+            } catch (IOException e) {
+                log.debug("{} keeping {}: {}", who, paths.socketDir(), e.toString());
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------- helpers

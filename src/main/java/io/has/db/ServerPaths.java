@@ -25,6 +25,8 @@ public record ServerPaths(Path dataDir, Path socketDir, Path logFile, Path pgpas
     /** Socket file names are appended to the directory; keep the whole path well under sun_path's 107. */
     private static final int MAX_SOCKET_DIR_LENGTH = 100 - ".s.PGSQL.65535.lock".length();
 
+    private static final String TEMP_SOCKET_PREFIX = "has-";
+
     /** The paths for a member's configuration. */
     public static ServerPaths of(HasConfig.Postgresql pg) {
         Path data = pg.dataDir().toAbsolutePath().normalize();
@@ -33,9 +35,22 @@ public record ServerPaths(Path dataDir, Path socketDir, Path logFile, Path pgpas
         Path socket = parent.resolve(base + ".sock");
         if (socket.toString().length() > MAX_SOCKET_DIR_LENGTH) {
             String hash = String.format("%08x", data.toString().hashCode());
-            socket = Path.of(System.getProperty("java.io.tmpdir"), "has-" + hash + ".sock");
+            socket = tempDir().resolve(TEMP_SOCKET_PREFIX + hash + ".sock");
         }
         Path pgpass = pg.pgpass() != null ? pg.pgpass().toAbsolutePath() : parent.resolve(base + ".pgpass");
         return new ServerPaths(data, socket, parent.resolve(base + ".log"), pgpass);
+    }
+
+    /**
+     * Whether the socket directory is the one in the temp directory, made because a directory beside the
+     * data directory would give socket paths too long for the kernel.
+     */
+    public boolean socketDirInTemp() {
+        return socketDir.getParent() != null && socketDir.getParent().equals(tempDir())
+                && socketDir.getFileName().toString().startsWith(TEMP_SOCKET_PREFIX);
+    }
+
+    private static Path tempDir() {
+        return Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
     }
 }

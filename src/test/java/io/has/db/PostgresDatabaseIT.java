@@ -214,6 +214,23 @@ class PostgresDatabaseIT {
         assertEquals("fsync", query(portA, "SHOW recovery_init_sync_method"), "HAS did not sync a crashed server");
     }
 
+    @Test
+    void aSocketDirectoryInTheTempDirectoryGoesWithTheServer() throws Exception {
+        int port = freePort();
+        // a data directory whose socket paths would be too long beside it
+        PostgresDatabase db = database("pg-" + "long-name-".repeat(8), port, DialectResolver.forBinaries(BIN));
+        Path sockets = db.paths().socketDir();
+        assertTrue(db.paths().socketDirInTemp(), sockets.toString());
+        db.bootstrap();
+        assertTrue(db.probe().isRunningPrimary());
+        assertTrue(Files.isDirectory(sockets));
+        db.close();
+        assertTrue(Files.isDirectory(sockets), "kept while the server runs");
+        db.stop(StopMode.FAST);
+        db.close();
+        assertFalse(Files.exists(sockets), sockets + " is left behind");
+    }
+
     private PostgresDatabase database(String name, int port, Dialect dialect) {
         HasConfig.Credentials su = new HasConfig.Credentials("postgres", SUPERUSER_PASSWORD, null);
         HasConfig.Credentials repl = new HasConfig.Credentials("replicator", "repl:pass", null);

@@ -61,6 +61,8 @@ class ServerFilesTest {
         assertTrue(p.socketDir().startsWith(System.getProperty("java.io.tmpdir")), p.socketDir().toString());
         assertTrue(p.socketDir().toString().length() + ".s.PGSQL.65535.lock".length() < 100);
         assertEquals(p.socketDir(), ServerPaths.of(pg(deep, null)).socketDir(), "stable across restarts");
+        assertTrue(p.socketDirInTemp());
+        assertFalse(ServerPaths.of(pg(Path.of("/var/lib/postgresql/15/main"), null)).socketDirInTemp());
     }
 
     @Test
