@@ -5,6 +5,7 @@ import io.has.cluster.MemberData;
 import io.has.cluster.PgState;
 import io.has.cluster.Role;
 import io.has.dcs.DcsException;
+import io.has.dcs.zk.OwnDirZooKeeper;
 import io.has.dcs.zk.ZooKeeperDcs;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,11 +19,13 @@ public final class ZkCluster implements AutoCloseable {
 
     public static final String BASE = "/service/batman";
 
+    private final OwnDirZooKeeper own;
     public final TestingServer zk;
     final Map<String, ZooKeeperDcs> sessions = new LinkedHashMap<>();
 
     public ZkCluster() throws Exception {
-        zk = new TestingServer(true);
+        own = OwnDirZooKeeper.start();
+        zk = own.server();
     }
 
     public String connectString() {
@@ -81,6 +84,6 @@ public final class ZkCluster implements AutoCloseable {
         for (ZooKeeperDcs d : sessions.values()) {
             d.close();
         }
-        zk.close();
+        own.close();
     }
 }

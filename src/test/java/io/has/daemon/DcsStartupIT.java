@@ -3,6 +3,7 @@ package io.has.daemon;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.has.dcs.zk.OwnDirZooKeeper;
 import io.has.dcs.zk.ZooKeeperDcs;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
@@ -14,19 +15,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class DcsStartupIT {
 
+    private OwnDirZooKeeper zk;
     private TestingServer server;
     private ZooKeeperDcs dcs;
 
     @BeforeEach
     void setUp() throws Exception {
-        server = new TestingServer(true);
+        zk = OwnDirZooKeeper.start();
+        server = zk.server();
         dcs = new ZooKeeperDcs(server.getConnectString(), "/service/startup", "pg1", 10, 2, 3);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         dcs.close();
-        server.close();
+        zk.close();
     }
 
     @Test

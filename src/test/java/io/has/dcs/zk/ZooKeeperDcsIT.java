@@ -60,6 +60,7 @@ class ZooKeeperDcsIT {
     private static final int LOOP_WAIT = 2;
     private static final int RETRY_TIMEOUT = 3;
 
+    private OwnDirZooKeeper zk;
     private TestingServer server;
     private String base;
     private CuratorFramework raw;
@@ -72,7 +73,8 @@ class ZooKeeperDcsIT {
 
     @BeforeEach
     void setUp(TestInfo info) throws Exception {
-        server = new TestingServer(true);
+        zk = OwnDirZooKeeper.start();
+        server = zk.server();
         base = "/service/" + info.getTestMethod().orElseThrow().getName();
         raw = CuratorFrameworkFactory.newClient(server.getConnectString(), 10_000, 3_000, new RetryOneTime(100));
         raw.start();
@@ -83,7 +85,7 @@ class ZooKeeperDcsIT {
     void tearDown() throws Exception {
         opened.forEach(ZooKeeperDcs::close);
         raw.close();
-        server.close();
+        zk.close();
     }
 
     private ZooKeeperDcs member(String name, Runnable wakeup) throws DcsException {

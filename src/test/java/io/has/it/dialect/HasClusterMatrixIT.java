@@ -72,7 +72,8 @@ class HasClusterMatrixIT {
                 "Debian's PostgreSQL 15 client tools not found in " + PgBinaries.DEBIAN_15);
         zkDir = Files.createTempDirectory(Path.of("/tmp"), "has-matrix-zk-");
         // tick 1 s: sessions of 2 to 60 s, so the daemons' ttl of 6 s is honoured
-        InstanceSpec spec = new InstanceSpec(zkDir.toFile(), -1, -1, -1, false, 1, 1000, 0,
+        // the data directory inside zkDir: ZooKeeper writes its configuration file beside it at each start
+        InstanceSpec spec = new InstanceSpec(zkDir.resolve("data").toFile(), -1, -1, -1, false, 1, 1000, 0,
                 Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false"), "127.0.0.1");
         zk = new TestingServer(spec, true);
     }
