@@ -1,10 +1,13 @@
 package io.has.it.faults;
 
+import io.has.db.ManagedFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +26,19 @@ final class ZkEnsemble {
     private ZkEnsemble() {
     }
 
-    /** Three servers on loopback, tick 1 s, sessions up to 60 s, every four-letter command allowed. */
-    static List<InstanceSpec> threeServers() {
+    /**
+     * Three servers on loopback, tick 1 s, sessions up to 60 s, every four-letter command allowed. Their
+     * data directories live in a directory of their own that the guard removes after the class: ZooKeeper
+     * writes a configuration file beside a server's data directory at every start.
+     */
+    static List<InstanceSpec> threeServers(FaultGuard guard) throws IOException {
+        Path dir = Files.createTempDirectory("has-test-ensemble-");
+        guard.register((AutoCloseable) () -> ManagedFiles.deleteTree(dir)); // first in, so closed after the servers
         List<InstanceSpec> specs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, 1000, -1,
-                    Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false", "4lw.commands.whitelist", "*"),
-                    "127.0.0.1"));
+            specs.add(new InstanceSpec(Files.createDirectory(dir.resolve("zk" + id)).toFile(), -1, -1, -1, true, id,
+                    1000, -1, Map.of("maxSessionTimeout", "60000", "admin.enableServer", "false",
+                            "4lw.commands.whitelist", "*"), "127.0.0.1"));
         }
         return specs;
     }

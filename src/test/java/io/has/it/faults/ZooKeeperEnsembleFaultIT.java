@@ -32,7 +32,7 @@ class ZooKeeperEnsembleFaultIT {
 
     @Test
     void killingTheEnsembleLeaderDoesNotFailOverTheDatabase() throws Exception {
-        TestingCluster zk = GUARD.register(new TestingCluster(ZkEnsemble.threeServers()));
+        TestingCluster zk = GUARD.register(new TestingCluster(ZkEnsemble.threeServers(GUARD)));
         zk.start();
         FaultCluster fc = GUARD.register(FaultCluster.start(ClusterHarness.options().scope("ensemble").members(3)
                 .dcsTiming(30, 2, 10).externalZooKeeper(zk.getConnectString()), "ZooKeeperEnsembleFaultIT"));

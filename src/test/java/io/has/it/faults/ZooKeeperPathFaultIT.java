@@ -40,7 +40,7 @@ class ZooKeeperPathFaultIT {
 
     @Test
     void aSilentConnectionToOneServerDoesNotFailOverTheDatabase() throws Exception {
-        List<InstanceSpec> specs = ZkEnsemble.threeServers();
+        List<InstanceSpec> specs = ZkEnsemble.threeServers(GUARD);
         TestingCluster zk = GUARD.register(new TestingCluster(specs));
         zk.start();
         List<TcpProxy> proxies = new ArrayList<>();
