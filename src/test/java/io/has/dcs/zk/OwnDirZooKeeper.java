@@ -1,12 +1,11 @@
 package io.has.dcs.zk;
 
+import io.has.db.ManagedFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 
@@ -34,7 +33,7 @@ public final class OwnDirZooKeeper implements Closeable {
                     Map.of(), null);
             return new OwnDirZooKeeper(dir, new TestingServer(spec, true));
         } catch (Exception | Error e) {
-            delete(dir);
+            ManagedFiles.deleteTree(dir);
             throw e;
         }
     }
@@ -49,18 +48,7 @@ public final class OwnDirZooKeeper implements Closeable {
         try {
             server.close();
         } finally {
-            delete(dir);
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
+            ManagedFiles.deleteTree(dir);
         }
     }
 }
