@@ -3,6 +3,7 @@ package io.has.api;
 import io.has.json.Json;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
@@ -53,6 +54,7 @@ final class RestHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange ex) {
+        ex.getResponseHeaders().put(Headers.DATE, HttpDate.at(wallClockMs.getAsLong()));
         try {
             route(ex);
         } catch (RuntimeException e) {

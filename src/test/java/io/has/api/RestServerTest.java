@@ -38,11 +38,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -141,6 +145,19 @@ class RestServerTest {
         assertEquals(expected, r.statusCode(), situation + " " + method + " " + path);
         if (!method.equals("GET")) {
             assertEquals("", r.body());
+        }
+    }
+
+    @Test
+    void everyAnswerCarriesTheDateOfTheWallClockInHttpForm() throws Exception {
+        // HAS writes the header itself (HttpDate); an independent formatter is the oracle
+        String expected = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+                .format(Instant.ofEpochMilli(NOW).atOffset(ZoneOffset.UTC));
+        CURRENT.set(leaderSnapshot());
+        for (String[] call : new String[][] {{"GET", "/patroni"}, {"HEAD", "/primary"}, {"GET", "/replica"},
+                {"OPTIONS", "/health"}, {"PUT", "/nothing-here"}}) {
+            HttpResponse<String> r = call(call[0], call[1]);
+            assertEquals(List.of(expected), r.headers().allValues("Date"), call[0] + " " + call[1]);
         }
     }
 
