@@ -1,5 +1,6 @@
 package io.has.dcs.zk;
 
+import io.has.util.Threads;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -92,6 +93,9 @@ final class ZkConnection {
                 // the hosts of the configuration are the ensemble, as for Patroni (kazoo): no watch on
                 // /zookeeper/config rewriting the connect string (and ~60 fewer classes loaded)
                 .ensembleTracker(false)
+                // Curator's own thread factory formats thread names with String.format(Locale.ROOT, ...),
+                // which loads the JDK's locale services for the rest of the daemon's life
+                .threadFactory(Threads.factory("zk"))
                 .build();
         ZkConnection c = new ZkConnection(client, basePath, prefix, filter, signal);
         c.readTimeoutMs = ZkReadTimeout.forLoopWait(loopWait);
