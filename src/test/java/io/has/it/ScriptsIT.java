@@ -3,12 +3,22 @@ package io.has.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -30,6 +40,44 @@ class ScriptsIT {
         assertTrue(Files.readString(p).startsWith("#!/usr/bin/env bash\n"), script + " starts with a bash shebang");
         Commands.Result r = Commands.run(Duration.ofSeconds(30), "bash", "-n", p.toString());
         assertEquals(0, r.exit(), "bash -n " + script + ":\n" + r.output());
+    }
+
+    @Test
+    void thePackagedJarKeepsLineNumbersButOnlyHasOwnClassesKeepTheirLocalVariableTables() throws Exception {
+        // scripts/StripLocalVariables.java ran between the shade plugin and the class-data archive
+        try (ZipFile jar = new ZipFile(ClusterHarness.requiredProperty("has.jar"))) {
+            for (String library : List.of("org/apache/curator/framework/imps/CuratorFrameworkImpl.class",
+                    "org/postgresql/core/v3/QueryExecutorImpl.class", "io/undertow/server/HttpServerExchange.class")) {
+                assertEquals(Set.of("LineNumberTable"), debugTables(jar, library), library);
+            }
+            assertEquals(Set.of("LineNumberTable", "LocalVariableTable"), debugTables(jar, "io/has/ha/HaLoop.class"));
+        }
+    }
+
+    /** Which of the two debug tables the methods of {@code entry} carry. */
+    private static Set<String> debugTables(ZipFile jar, String entry) throws Exception {
+        ZipEntry e = jar.getEntry(entry);
+        assertTrue(e != null, entry + " is in the jar");
+        Set<String> found = new TreeSet<>();
+        try (InputStream in = jar.getInputStream(e)) {
+            new ClassReader(in.readAllBytes()).accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                    return new MethodVisitor(Opcodes.ASM9) {
+                        @Override
+                        public void visitLineNumber(int line, Label start) {
+                            found.add("LineNumberTable");
+                        }
+
+                        @Override
+                        public void visitLocalVariable(String n, String d, String s, Label a, Label b, int i) {
+                            found.add("LocalVariableTable");
+                        }
+                    };
+                }
+            }, 0);
+        }
+        return found;
     }
 
     @Test
