@@ -44,6 +44,7 @@ final class PostmasterWatch implements AutoCloseable {
     private final long pidfdOpen;
     private LongConsumer listener; // guarded by this
     private ProcessHandle wanted; // guarded by this
+    private String wantedKind; // guarded by this: what the log calls the wanted process (kind())
     private ProcessHandle lastExited; // guarded by this
     private ProcessHandle armed; // guarded by this: polled through an open pidfd, no exit seen yet
     private boolean closed; // guarded by this
@@ -86,7 +87,23 @@ final class PostmasterWatch implements AutoCloseable {
             return;
         }
         wanted = process;
+        wantedKind = kind(process);
         signal();
+    }
+
+    /**
+     * What the log calls {@code process}: the lock file also names a single-user or bootstrap backend
+     * ({@code --single}, {@code --boot}: {@code initdb} runs both), which counts as a running server as
+     * for pg_ctl, but is not a postmaster. Its arguments are readable when it runs as our user.
+     */
+    static String kind(ProcessHandle process) {
+        String[] args = process.info().arguments().orElse(new String[0]);
+        for (String a : args) {
+            if (a.equals("--single") || a.equals("--boot")) {
+                return "single-user backend";
+            }
+        }
+        return "postmaster";
     }
 
     /**
@@ -281,6 +298,7 @@ final class PostmasterWatch implements AutoCloseable {
 
     private void exited(ProcessHandle process) {
         LongConsumer l;
+        String kind;
         synchronized (this) {
             armed = null;
             lastExited = process;
@@ -290,9 +308,10 @@ final class PostmasterWatch implements AutoCloseable {
                 return;
             }
             wanted = null;
+            kind = wantedKind;
             l = listener;
         }
-        log.info("{} the postmaster (pid {}) exited", who, process.pid());
+        log.info("{} the {} (pid {}) exited", who, kind, process.pid());
         try {
             l.accept(process.pid());
         } catch (RuntimeException e) {

@@ -58,6 +58,36 @@ class PostmasterWatchTest {
     }
 
     @Test
+    void aSingleUserBackendIsLoggedAsSuchNotAsAPostmaster() throws Exception {
+        // initdb's backends write the lock file too; "; :" keeps sh from exec-ing sleep (its arguments stay)
+        Process single = start("sh", "-c", "sleep 600; :", "--single");
+        Process postmaster = sleeper();
+        assertEquals("single-user backend", PostmasterWatch.kind(single.toHandle()));
+        assertEquals("postmaster", PostmasterWatch.kind(postmaster.toHandle()));
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PostmasterWatch.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            watchOrSkip(single);
+            await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).until(() -> watch.armedOn(single.toHandle()));
+            single.destroyForcibly();
+            assertEquals(single.pid(), nextExit());
+            watch.watch(postmaster.toHandle());
+            await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).until(() -> watch.armedOn(postmaster.toHandle()));
+            postmaster.destroyForcibly();
+            assertEquals(postmaster.pid(), nextExit());
+            assertEquals(List.of("[test] the single-user backend (pid " + single.pid() + ") exited",
+                    "[test] the postmaster (pid " + postmaster.pid() + ") exited"),
+                    lines.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains("exited")).toList());
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
+    @Test
     void armedWhileTheWatchedProcessLivesOnly() throws Exception {
         Process p = sleeper();
         Process other = sleeper();
