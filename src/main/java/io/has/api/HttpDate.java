@@ -7,8 +7,8 @@ import java.time.ZoneOffset;
  * The {@code Date} header of every REST response (RFC 9110 IMF-fixdate, e.g.
  * {@code Sun, 06 Nov 1994 08:49:37 GMT}), written here instead of by Undertow.
  *
- * <p>Undertow formats it with {@code SimpleDateFormat}, which loads the JDK's locale services (calendar
- * data, time-zone names, the table of all locales: about 100 classes and their data, resident for the
+ * <p>Undertow formats it with {@code SimpleDateFormat}, which loads date-format symbols, number formats
+ * and the time-zone names of the JDK's locale services (about 30 classes and their data, resident for the
  * daemon's life) to print an English day and month. This prints them from two arrays and keeps the text
  * of the current second, so health checks polled thousands of times a second format it once a second.
  * Thread-safe.

@@ -152,7 +152,7 @@ public final class RestServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, IDLE_TIMEOUT_MS)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_ENTITY_SIZE)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_SIZE)
-                // RestHandler sets the Date header (HttpDate): Undertow's loads the JDK's locale services
+                // RestHandler sets the Date header (HttpDate): Undertow's formatter loads locale data for it
                 .setServerOption(UndertowOptions.ALWAYS_SET_DATE, false)
                 .setSocketOption(Options.READ_TIMEOUT, REQUEST_TIMEOUT_MS)
                 .setSocketOption(Options.WRITE_TIMEOUT, REQUEST_TIMEOUT_MS)

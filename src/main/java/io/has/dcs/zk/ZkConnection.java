@@ -93,8 +93,8 @@ final class ZkConnection {
                 // the hosts of the configuration are the ensemble, as for Patroni (kazoo): no watch on
                 // /zookeeper/config rewriting the connect string (and ~60 fewer classes loaded)
                 .ensembleTracker(false)
-                // Curator's own thread factory formats thread names with String.format(Locale.ROOT, ...),
-                // which loads the JDK's locale services for the rest of the daemon's life
+                // threads named has-zk-N like the rest of HAS's; Curator's own factory (shaded Guava's
+                // ThreadFactoryBuilder, String.format(Locale.ROOT, ...)) is then never loaded
                 .threadFactory(Threads.factory("zk"))
                 .build();
         ZkConnection c = new ZkConnection(client, basePath, prefix, filter, signal);

@@ -148,8 +148,8 @@ class ZooKeeperDcsIT {
 
     @Test
     void curatorRunsOnThreadsOfHasOwnFactory() throws Exception {
-        // Curator's default factory names its threads with String.format(Locale.ROOT, ...): that would load the
-        // JDK's locale services into every daemon; the connection-state thread is there once the client started
+        // HAS's factory, not Curator's default one (shaded Guava's ThreadFactoryBuilder); the connection-state
+        // thread is there once the client started
         member("a");
         List<String> names = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
         assertTrue(names.stream().anyMatch(n -> n.startsWith("has-zk-")), "threads: " + names);
