@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.has.util.LogLines;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -64,13 +65,7 @@ class PostmasterWatchTest {
         Process postmaster = sleeper();
         assertEquals("single-user backend", PostmasterWatch.kind(single.toHandle()));
         assertEquals("postmaster", PostmasterWatch.kind(postmaster.toHandle()));
-        ch.qos.logback.classic.Logger logger =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PostmasterWatch.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-                new ch.qos.logback.core.read.ListAppender<>();
-        lines.start();
-        logger.addAppender(lines);
-        try {
+        try (LogLines lines = LogLines.of(PostmasterWatch.class)) {
             watchOrSkip(single);
             await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).until(() -> watch.armedOn(single.toHandle()));
             single.destroyForcibly();
@@ -81,9 +76,7 @@ class PostmasterWatchTest {
             assertEquals(postmaster.pid(), nextExit());
             assertEquals(List.of("[test] the single-user backend (pid " + single.pid() + ") exited",
                     "[test] the postmaster (pid " + postmaster.pid() + ") exited"),
-                    lines.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains("exited")).toList());
-        } finally {
-            logger.detachAppender(lines);
+                    lines.all().stream().filter(m -> m.contains("exited")).toList());
         }
     }
 

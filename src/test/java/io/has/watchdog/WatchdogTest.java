@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.has.util.LogLines;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -108,24 +109,15 @@ class WatchdogTest {
 
     @Test
     void aMissingDeviceIsReportedOnceNotEveryCycle() {
-        ch.qos.logback.classic.Logger logger =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DeviceWatchdog.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-                new ch.qos.logback.core.read.ListAppender<>();
-        lines.start();
-        logger.addAppender(lines);
-        try {
+        try (LogLines lines = LogLines.of(DeviceWatchdog.class)) {
             String none = dir.resolve("none").toString();
             Watchdog auto = new DeviceWatchdog(WatchdogMode.AUTOMATIC, 5, new LinuxWatchdogDevice(none));
             for (int cycle = 0; cycle < 5; cycle++) {
                 assertTrue(auto.activate(30, 10));
             }
-            assertEquals(1, lines.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).count(),
-                    lines.list.toString());
+            assertEquals(1, lines.at(ch.qos.logback.classic.Level.WARN).size(), lines.all().toString());
             assertEquals("could not activate the watchdog " + none + ": open " + none
                     + ": No such file or directory (errno 2)", auto.status().get("last_error"));
-        } finally {
-            logger.detachAppender(lines);
         }
     }
 }
