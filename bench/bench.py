@@ -44,8 +44,6 @@ HAS_JAVA_OPTS = ['-Xmx64m', '-Xms4m', '-Xmn1m', '-XX:MinHeapFreeRatio=10', '-XX:
                  '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-XX:-UsePerfData',
                  '-XX:+UnlockDiagnosticVMOptions', '-XX:AsyncDeflationInterval=10000',
                  '-XX:GuaranteedSafepointInterval=10000', '-XX:CompileCommand=quiet']
-HAS_JAVA_OPTS += ['-XX:CompileCommand=CompileThresholdScaling,%s.*::*,0.01' % p
-                  for p in ('io.has', 'org.postgresql', 'org.opengauss', 'org.apache.zookeeper', 'org.apache.curator')]
 HAS_ENV = {'MALLOC_ARENA_MAX': '2'}  # as scripts/has exports it
 HASCTL_JAVA_OPTS = ['-Xmx64m', '-Xms8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k',
                     '-XX:-UsePerfData']
@@ -343,6 +341,12 @@ def cds_opts(jar, program='has'):
     return []
 
 
+def jit_opts(jar):
+    """The JIT list the launchers add: has.compile beside the jar (scripts/jit-list records it)."""
+    compile_list = re.sub(r'\.jar$', '.compile', jar)
+    return ['-XX:CompileCommandFile=' + compile_list] if os.path.isfile(compile_list) else []
+
+
 # ---------------------------------------------------------------------------------------------
 # ZooKeeper (Debian package, standalone)
 
@@ -503,7 +507,8 @@ class Cluster:
     # --- processes
     def command(self, m):
         if self.system == 'has':
-            return ['java'] + HAS_JAVA_OPTS + cds_opts(self.bench.jar) + ['-jar', self.bench.jar, m.cfg]
+            return (['java'] + HAS_JAVA_OPTS + cds_opts(self.bench.jar) + jit_opts(self.bench.jar)
+                    + ['-jar', self.bench.jar, m.cfg])
         return [shutil.which('patroni'), m.cfg]
 
     def start(self, name):
@@ -998,6 +1003,8 @@ class Bench:
         # ignores one written for another jar path
         subprocess.call([os.path.join(REPO, 'scripts', 'cds-archive'), self.jar, CLASSLISTS],
                         stdout=subprocess.DEVNULL)
+        # and the JIT list, as the RPM installs it beside the jar
+        shutil.copyfile(os.path.join(CLASSLISTS, 'has.compile'), re.sub(r'\.jar$', '.compile', self.jar))
         self.chown(self.base)
         self.zk = ZooKeeper(self.base)
         self.clusters = []

@@ -33,7 +33,7 @@ class ScriptsIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"scripts/has", "scripts/hasctl", "scripts/demo", "scripts/test", "scripts/cds-archive",
-        "scripts/cds-classlist", ".ci/run"})
+        "scripts/cds-classlist", "scripts/jit-list", ".ci/run"})
     void isExecutableBashWithValidSyntax(String script) throws Exception {
         Path p = basedir().resolve(script);
         assertTrue(Files.isExecutable(p), script + " is executable");
@@ -87,7 +87,8 @@ class ScriptsIT {
         Files.writeString(fakeJava, "#!/bin/sh\necho \"ppid=$PPID\"\necho \"malloc_arena_max=$MALLOC_ARENA_MAX\"\nfor a in \"$@\"; do echo \"arg=$a\"; done\n");
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         String jar = ClusterHarness.requiredProperty("has.jar");
-        Map<String, String> env = Map.of("HAS_JAR", jar, "JAVA", fakeJava.toString(), "HAS_CDS", "off");
+        Map<String, String> env = Map.of("HAS_JAR", jar, "JAVA", fakeJava.toString(), "HAS_CDS", "off",
+                "HAS_JIT_LIST", "off");
         String self = "ppid=" + ProcessHandle.current().pid();
 
         Commands.Result has = Commands.run(Duration.ofSeconds(30), env,
@@ -100,11 +101,6 @@ class ScriptsIT {
                 + "arg=-XX:MaxHeapFreeRatio=25\narg=-XX:+UseSerialGC\narg=-XX:TieredStopAtLevel=1\narg=-Xss512k\n"
                 + "arg=-XX:-UsePerfData\narg=-XX:+UnlockDiagnosticVMOptions\narg=-XX:AsyncDeflationInterval=10000\n"
                 + "arg=-XX:GuaranteedSafepointInterval=10000\narg=-XX:CompileCommand=quiet\n"
-                + "arg=-XX:CompileCommand=CompileThresholdScaling,io.has.*::*,0.01\n"
-                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.postgresql.*::*,0.01\n"
-                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.opengauss.*::*,0.01\n"
-                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.apache.zookeeper.*::*,0.01\n"
-                + "arg=-XX:CompileCommand=CompileThresholdScaling,org.apache.curator.*::*,0.01\n"
                 + "arg=-jar\narg=" + jar + "\narg=/etc/has/pg1.yml\n"), has.output());
 
         // mvn package wrote the two class-data sharing archives beside the jar: each launcher passes on its own
@@ -114,9 +110,13 @@ class ScriptsIT {
             assertTrue(Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(Path.of(jar))) > 0,
                     "mvn package must write " + a + " after the jar");
         }
+        // and copied the JIT list beside it
+        Path jitList = Path.of(jar.replaceFirst("\\.jar$", ".compile"));
+        assertEquals(Files.readString(basedir().resolve("src/main/cds/has.compile")), Files.readString(jitList));
         Commands.Result cds = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", jar, "JAVA",
                 fakeJava.toString()), List.of(basedir().resolve("scripts/has").toString(), "/etc/has/pg1.yml"));
-        assertTrue(cds.stdout().contains("arg=-XX:SharedArchiveFile=" + archive + "\narg=-jar\n"), cds.output());
+        assertTrue(cds.stdout().contains("arg=-XX:SharedArchiveFile=" + archive + "\narg=-XX:CompileCommandFile="
+                + jitList + "\narg=-jar\n"), cds.output());
 
         Commands.Result ctl = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", jar, "JAVA",
                 fakeJava.toString(), "JAVA_OPTS", "-Xmx32m"), List.of(basedir().resolve("scripts/hasctl").toString(),
@@ -131,6 +131,50 @@ class ScriptsIT {
                 List.of(basedir().resolve("scripts/has").toString(), "x.yml"));
         assertEquals(1, missing.exit(), missing.output());
         assertTrue(missing.output().contains("HAS_JAR=/nonexistent/has.jar is not readable"), missing.output());
+    }
+
+    @Test
+    void jitListKeepsWhatAnIdleDaemonCompiledInPatternsTheJvmParses(@TempDir Path tmp) throws Exception {
+        String hashCode = "1 1 0 java.lang.String.hashCode()I [0x1, 0x2 - 0x3]\n";
+        Path start = Files.writeString(tmp.resolve("start.txt"), "4242:\n" + hashCode);
+        Path end = Files.writeString(tmp.resolve("end.txt"), "4242:\n" + hashCode
+                + "7 1 0 io.has.db.ProbeRows.bool(Ljava/sql/ResultSet;)Z [0x1, 0x2 - 0x3]\n"
+                + "8 1 0 io.has.ha.HaLoop$Cycle.run()V [0x1, 0x2 - 0x3]\n"
+                + "9 1 0 io.has.ha.HaLoop$$Lambda$12/0x0000000800c01234.run()V [0x1, 0x2 - 0x3]\n"
+                + "10 1 0 java.util.Formatter$FormatSpecifier.print(Ljava/util/Formatter;I)V [0x1, 0x2 - 0x3]\n");
+        Path out = tmp.resolve("has.compile");
+        Commands.Result r = Commands.run(Duration.ofSeconds(60), Map.of("HAS_JIT_LIST_OUT", out.toString()),
+                List.of(basedir().resolve("scripts/jit-list").toString(), start.toString(), end.toString()));
+        assertEquals(0, r.exit(), r.output());
+        // compiled before the idle period, or a generated class: not listed; a method named like a
+        // CompileCommand keyword (bool, print) as a suffix pattern
+        assertEquals(List.of("quiet", "CompileThresholdScaling,io/has/db/ProbeRows.*ool,0.01",
+                "CompileThresholdScaling,io/has/ha/HaLoop$Cycle.run,0.01",
+                "CompileThresholdScaling,java/util/Formatter$FormatSpecifier.*rint,0.01"),
+                Files.readAllLines(out).stream().filter(l -> !l.startsWith("#")).toList());
+
+        Commands.Result odd = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JIT_LIST_OUT", out.toString()),
+                List.of(basedir().resolve("scripts/jit-list").toString(), start.toString()));
+        assertEquals(2, odd.exit(), odd.output());
+        Commands.Result notAList = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JIT_LIST_OUT", out.toString()),
+                List.of(basedir().resolve("scripts/jit-list").toString(), start.toString(), basedir().resolve("pom.xml")
+                        .toString()));
+        assertEquals(1, notAList.exit(), notAList.output());
+        assertTrue(notAList.output().contains("pom.xml is not a Compiler.codelist output"), notAList.output());
+    }
+
+    @Test
+    void theShippedJitListParses(@TempDir Path tmp) throws Exception {
+        // without its first line, quiet, the JVM echoes every command it accepts
+        String list = read("src/main/cds/has.compile");
+        assertTrue(list.lines().filter(l -> !l.startsWith("#")).findFirst().orElse("").equals("quiet"), list);
+        Path loud = Files.writeString(tmp.resolve("loud.compile"), list.replaceFirst("(?m)^quiet\n", ""));
+        Commands.Result r = Commands.run(Duration.ofSeconds(30), "java", "-XX:CompileCommandFile=" + loud, "-version");
+        assertEquals(0, r.exit(), r.output());
+        long entries = list.lines().filter(l -> l.startsWith("CompileThresholdScaling,")).count();
+        assertTrue(entries > 100, "entries: " + entries);
+        assertEquals(entries, r.output().lines().filter(l -> l.startsWith("CompileCommand: CompileThresholdScaling "))
+                .count(), r.output());
     }
 
     @Test
