@@ -22,6 +22,7 @@ public final class DeviceWatchdog implements Watchdog {
     private volatile int timeout;
     private volatile long keepalives;
     private volatile String lastError;
+    private String openFailure; // why the device could not be opened last time; guarded by this
 
     /**
      * @param mode         AUTOMATIC or REQUIRED (OFF is {@link NullWatchdog})
@@ -49,9 +50,20 @@ public final class DeviceWatchdog implements Watchdog {
         if (active && timeout == wanted) {
             return true;
         }
+        if (openFailure != null && !device.isOpen() && !device.isUsable()) {
+            // still missing or not writable: the leader asks every cycle, and opening would build the same
+            // exception again; it is tried again once the device can be written
+            return fail(openFailure, true);
+        }
         try {
             boolean wasActive = active;
-            device.open();
+            try {
+                device.open();
+                openFailure = null;
+            } catch (IOException | RuntimeException e) {
+                openFailure = "could not activate the watchdog " + device.path() + ": " + e.getMessage();
+                throw e;
+            }
             int actual;
             if ((device.options() & WatchdogDevice.WDIOF_SETTIMEOUT) != 0) {
                 device.setTimeout(wanted);

@@ -120,4 +120,85 @@ class WatchdogTest {
                     + ": No such file or directory (errno 2)", auto.status().get("last_error"));
         }
     }
+
+    @Test
+    void aMissingDeviceIsNotOpenedAgainUntilItExistsThenItIsUsed() throws Exception {
+        Path path = dir.resolve("later");
+        CountingDevice device = new CountingDevice(new LinuxWatchdogDevice(path.toString()));
+        Watchdog auto = new DeviceWatchdog(WatchdogMode.AUTOMATIC, 5, device);
+        for (int cycle = 0; cycle < 5; cycle++) {
+            assertTrue(auto.activate(30, 10));
+            assertFalse(auto.isActive());
+        }
+        assertEquals(1, device.opens, "the leader's cycles after the first must not try to open a missing device");
+        assertEquals("could not activate the watchdog " + path + ": open " + path
+                + ": No such file or directory (errno 2)", auto.status().get("last_error"));
+        java.nio.file.Files.createFile(path); // a regular file: opens, cannot report its timeout
+        assertTrue(auto.activate(30, 10));
+        assertTrue(auto.isActive());
+        assertEquals(2, device.opens);
+        assertNull(auto.status().get("last_error"));
+        auto.disable();
+    }
+
+    /** Counts the opens of a real device. */
+    private static final class CountingDevice implements WatchdogDevice {
+        private final WatchdogDevice real;
+        int opens;
+
+        CountingDevice(WatchdogDevice real) {
+            this.real = real;
+        }
+
+        @Override
+        public String path() {
+            return real.path();
+        }
+
+        @Override
+        public void open() throws java.io.IOException {
+            opens++;
+            real.open();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return real.isOpen();
+        }
+
+        @Override
+        public int options() {
+            return real.options();
+        }
+
+        @Override
+        public String identity() {
+            return real.identity();
+        }
+
+        @Override
+        public void setTimeout(int seconds) throws java.io.IOException {
+            real.setTimeout(seconds);
+        }
+
+        @Override
+        public int getTimeout() throws java.io.IOException {
+            return real.getTimeout();
+        }
+
+        @Override
+        public void keepalive() throws java.io.IOException {
+            real.keepalive();
+        }
+
+        @Override
+        public void close(boolean magic) throws java.io.IOException {
+            real.close(magic);
+        }
+
+        @Override
+        public boolean isUsable() {
+            return real.isUsable();
+        }
+    }
 }
