@@ -3,7 +3,6 @@ package io.has.action;
 import io.has.ha.LongActionStatus;
 import io.has.util.Threads;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +21,8 @@ public final class LongActionRunner implements AutoCloseable {
     }
 
     private final Logger log = LoggerFactory.getLogger(getClass());
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(Threads.factory("long-action"));
+    // the thread ends 30 s after the action: a daemon that is not acting keeps none
+    private final ExecutorService executor = Threads.idleEnding("long-action", 1, 30);
     private final AtomicReference<LongActionStatus> status = new AtomicReference<>(LongActionStatus.IDLE);
     private final Runnable onDone;
     private final String member;

@@ -11,11 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -136,11 +132,9 @@ public final class RestServer implements AutoCloseable {
         AccessGuard guard = new AccessGuard(settings.api().username(), settings.api().password(), settings.allowlist(),
                 settings.allowlistIncludeMembers(), certNeeded);
         // the worker threads end after 30 s without work: an idle daemon keeps none (each costs memory)
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), Threads.factory("rest-worker"));
-        pool.allowCoreThreadTimeOut(true);
-        workers = pool;
-        timers = Executors.newSingleThreadScheduledExecutor(Threads.factory("rest-timer"));
+        workers = Threads.idleEnding("rest-worker", WORKER_THREADS, 30);
+        // the switchover endpoints' polls: its thread too ends 30 s after the last one
+        timers = Threads.idleEndingScheduler("rest-timer", 30);
         Management management = new Management(control, snapshot, wallClockMs, guard, MAX_ENTITY_SIZE, workers, timers,
                 new PeerProbe(peerClient()));
         Undertow.Builder b = Undertow.builder()

@@ -2,6 +2,7 @@ package io.has.callback;
 
 import io.has.config.HasConfig;
 import io.has.util.CommandLineSplitter;
+import io.has.util.Threads;
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -39,11 +39,8 @@ public final class CallbackRunner implements AutoCloseable {
     private final List<String> prePromote;
     private final Duration timeout;
     private final AtomicLong generation = new AtomicLong();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "has-callbacks");
-        t.setDaemon(true);
-        return t;
-    });
+    // one script at a time, in order; the thread ends 30 s after the last one
+    private final ExecutorService worker = Threads.idleEnding("callbacks", 1, 30);
     private Process running;
 
     /**

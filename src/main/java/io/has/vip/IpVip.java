@@ -2,6 +2,7 @@ package io.has.vip;
 
 import io.has.process.ProcessResult;
 import io.has.process.ProcessRunner;
+import io.has.util.Threads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +36,8 @@ public final class IpVip implements Vip {
     private final VipSpec spec;
     private final ProcessRunner runner = new ProcessRunner(null, Map.of());
     private final String ip;
-    private final ExecutorService arpThread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "has-garp");
-        t.setDaemon(true);
-        return t;
-    });
+    // gratuitous ARP runs off the HA loop; the thread ends 30 s after the last burst
+    private final ExecutorService arpThread = Threads.idleEnding("garp", 1, 30);
     private final List<String> prefix;
     private volatile Garp garp;
     private volatile boolean garpResolved;
