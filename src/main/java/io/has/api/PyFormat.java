@@ -52,7 +52,9 @@ final class PyFormat {
         StringBuilder b = new StringBuilder(SECONDS.format(t));
         int micros = t.getNano() / 1000;
         if (micros != 0) {
-            b.append('.').append(String.format("%06d", micros));
+            // zero-padded by hand: String.format would run java.util.Formatter on every status document
+            String digits = Integer.toString(micros);
+            b.append('.').append("000000", digits.length(), 6).append(digits);
         }
         return b.append(OFFSET.format(t)).toString();
     }

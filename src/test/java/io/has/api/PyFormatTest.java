@@ -16,6 +16,7 @@ class PyFormatTest {
         assertEquals("2026-11-21 18:59:37+05:30", PyFormat.normaliseTimestamp("2026-11-21T18:59:37+05:30"));
         assertEquals("2026-11-21 18:59:37.800000+00:00", PyFormat.normaliseTimestamp("2026-11-21 18:59:37.8Z"));
         assertEquals("not a time", PyFormat.normaliseTimestamp("not a time"));
+        assertEquals("2026-11-21 18:59:37.000042+00:00", PyFormat.normaliseTimestamp("2026-11-21 18:59:37.000042Z"));
         assertNull(PyFormat.parseTimestamp(null));
     }
 
