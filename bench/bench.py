@@ -318,7 +318,7 @@ def find_jar():
         return j
     target = os.path.join(REPO, 'target')
     jars = sorted((os.path.join(target, f) for f in os.listdir(target)
-                   if re.match(r'has-.*\.jar$', f)), key=os.path.getmtime) if os.path.isdir(target) else []
+                   if re.match(r'has-[0-9].*\.jar$', f)), key=os.path.getmtime) if os.path.isdir(target) else []
     newest_source = max((os.path.getmtime(os.path.join(d, f)) for top in ('src/main', 'sql')
                          for d, _, fs in os.walk(os.path.join(REPO, top)) for f in fs), default=0)
     if not jars or os.path.getmtime(jars[-1]) < newest_source:
@@ -999,6 +999,10 @@ class Bench:
         self.jar = os.path.join(self.base, 'has.jar')
         shutil.copyfile(self.jar_src, self.jar)
         os.chmod(self.jar, 0o644)
+        # and has-extra.jar, which the jar's manifest and index name (scripts/SplitJar.java)
+        extra = os.path.join(self.base, 'has-extra.jar')
+        shutil.copyfile(os.path.join(os.path.dirname(self.jar_src), 'has-extra.jar'), extra)
+        os.chmod(extra, 0o644)
         # the copy (readable by the daemons' user) needs its own class-data sharing archives: the JVM
         # ignores one written for another jar path
         subprocess.call([os.path.join(REPO, 'scripts', 'cds-archive'), self.jar, CLASSLISTS],

@@ -16,6 +16,7 @@ stage=$work/stage
 mkdir -p "$stage"/opt/has/{bin,lib} "$stage"/usr/lib/systemd/system "$stage"/etc/sysconfig "$stage"/etc/has \
   "$stage"/var/log/has "$work"/{BUILD,RPMS,SPECS,SRPMS,BUILDROOT}
 install -m 0644 "$build/has-$ver.jar" "$stage/opt/has/lib/has.jar"
+install -m 0644 "$build/has-extra.jar" "$stage/opt/has/lib/has-extra.jar"
 install -m 0755 "$base/rpm/bin/has" "$base/rpm/bin/hasctl" "$stage/opt/has/bin/"
 install -m 0755 "$base/scripts/cds-archive" "$stage/opt/has/bin/has-cds-archive"
 install -m 0644 "$base/src/main/cds/has.classlist" "$base/src/main/cds/hasctl.classlist" "$stage/opt/has/lib/"

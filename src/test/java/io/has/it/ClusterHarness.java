@@ -251,8 +251,7 @@ public final class ClusterHarness implements AutoCloseable {
             if (root) {
                 // postgres must read the jar even when the checkout lives under a closed home directory
                 this.jar = baseDir.resolve("has.jar");
-                Files.copy(sourceJar, jar, StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+                copyJar(sourceJar, jar);
                 chownToRunAs(baseDir);
             } else {
                 this.jar = sourceJar;
@@ -966,6 +965,19 @@ public final class ClusterHarness implements AutoCloseable {
     static Path hasJar() {
         String override = System.getenv("HAS_IT_JAR");
         return Path.of(override != null && !override.isBlank() ? override : requiredProperty("has.jar"));
+    }
+
+    /**
+     * Copies the daemon jar to {@code dest} with has-extra.jar beside it (the jar's manifest and index name
+     * it: scripts/SplitJar.java), both readable by everyone.
+     */
+    public static void copyJar(Path source, Path dest) throws IOException {
+        Path extra = dest.resolveSibling("has-extra.jar");
+        Files.copy(source, dest, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(source.resolveSibling("has-extra.jar"), extra, StandardCopyOption.REPLACE_EXISTING);
+        for (Path p : List.of(dest, extra)) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     static String requiredProperty(String key) {

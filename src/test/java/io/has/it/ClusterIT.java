@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.has.cluster.SlotNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.zookeeper.Watcher;
 import org.junit.jupiter.api.Test;
@@ -131,7 +135,28 @@ class ClusterIT {
         await(leader + " has replayed id " + lastId).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> hasId(cluster, leader, lastId));
         assertTrue(writer.acknowledgedBy(newLeader) > 0, writer.summary());
+
+        // 7. bootstrap, cloning, failover, rejoin and the REST calls above loaded no class of the packages
+        //    scripts/SplitJar.java moved out: no daemon opened has-extra.jar (its directory would stay on the heap)
+        for (String n : cluster.names()) {
+            long pid = cluster.daemonProcess(n).orElseThrow(() -> new AssertionError(n + " runs")).pid();
+            try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+                List<String> open = fds.map(ClusterIT::target).filter(t -> t.endsWith(".jar")).toList();
+                assertEquals(List.of(cluster.jar().toString()), open, "jars open in " + n + "'s daemon: it loaded a"
+                        + " class of a package src/main/cds/*.classlist does not name (record them again with"
+                        + " scripts/cds-classlist, or find the class with -Xlog:class+load)");
+            }
+        }
         System.out.println("ClusterIT: " + leader + " -> " + newLeader + "; " + writer.summary());
+    }
+
+    /** Where a /proc/PID/fd link points, or "" when it went away. */
+    private static String target(Path fd) {
+        try {
+            return Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Physical slot names on {@code member}, as member names, sorted; empty when unreadable. */

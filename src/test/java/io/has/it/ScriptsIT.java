@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.objectweb.asm.ClassReader;
@@ -51,6 +55,48 @@ class ScriptsIT {
                 assertEquals(Set.of("LineNumberTable"), debugTables(jar, library), library);
             }
             assertEquals(Set.of("LineNumberTable", "LocalVariableTable"), debugTables(jar, "io/has/ha/HaLoop.class"));
+        }
+    }
+
+    @Test
+    void thePackagedJarLeavesThePackagesHasNeverLoadsToHasExtraJarWhichItsIndexAndManifestName() throws Exception {
+        // scripts/SplitJar.java ran after StripLocalVariables.java
+        Path jar = Path.of(ClusterHarness.requiredProperty("has.jar"));
+        Path extra = jar.resolveSibling("has-extra.jar");
+        Set<String> packages = new TreeSet<>();
+        Set<String> extraPackages = new TreeSet<>();
+        try (JarFile j = new JarFile(jar.toFile()); ZipFile x = new ZipFile(extra.toFile())) {
+            assertEquals("has-extra.jar", j.getManifest().getMainAttributes().getValue("Class-Path"));
+            assertEquals("io.has.Main", j.getManifest().getMainAttributes().getValue("Main-Class"));
+            List<String> index;
+            try (InputStream in = j.getInputStream(j.getEntry("META-INF/INDEX.LIST"))) {
+                index = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+            }
+            assertEquals(List.of("JarIndex-Version: 1.0", "", "has-extra.jar"), index.subList(0, 3));
+            j.stream().filter(e -> e.getName().endsWith(".class") && !e.getName().startsWith("META-INF/"))
+                    .forEach(e -> packages.add(e.getName().substring(0, e.getName().lastIndexOf('/'))));
+            x.stream().forEach(e -> extraPackages.add(e.getName().substring(0, e.getName().lastIndexOf('/'))));
+            assertEquals(new TreeSet<>(index.subList(3, index.size()).stream().filter(l -> !l.isEmpty()).toList()),
+                    extraPackages, "the index names has-extra.jar's packages");
+            assertTrue(j.stream().noneMatch(ZipEntry::isDirectory), "no directory entries");
+            assertTrue(x.getEntry("io/netty/util/Version.class") != null, "netty is in has-extra.jar");
+            for (String kept : List.of("io/has/ha/HaLoop.class", "org/postgresql/Driver.class",
+                    "META-INF/services/java.sql.Driver")) {
+                assertTrue(j.getEntry(kept) != null, kept + " stays in the jar");
+            }
+        }
+        Set<String> split = new TreeSet<>(packages);
+        split.retainAll(extraPackages);
+        assertEquals(Set.of(), split, "a package is in one jar or the other, never in both");
+        assertTrue(packages.size() > 100 && extraPackages.size() > 100, packages.size() + " / " + extraPackages.size());
+
+        // the JVM finds a moved class through the index, and HAS's own in the jar
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            assertEquals(extra.toUri().toURL(), loader.loadClass("io.netty.util.Version").getProtectionDomain()
+                    .getCodeSource().getLocation());
+            assertEquals(jar.toUri().toURL(), loader.loadClass("io.has.ha.HaLoop").getProtectionDomain()
+                    .getCodeSource().getLocation());
         }
     }
 
@@ -131,6 +177,17 @@ class ScriptsIT {
                 List.of(basedir().resolve("scripts/has").toString(), "x.yml"));
         assertEquals(1, missing.exit(), missing.output());
         assertTrue(missing.output().contains("HAS_JAR=/nonexistent/has.jar is not readable"), missing.output());
+
+        // a jar copied without has-extra.jar: each launcher says so instead of starting a JVM that would fail
+        // on its first lookup in one of the packages moved there
+        Path alone = Files.copy(Path.of(jar), tmp.resolve("has.jar"));
+        for (String launcher : List.of("scripts/has", "scripts/hasctl")) {
+            Commands.Result noExtra = Commands.run(Duration.ofSeconds(30), Map.of("HAS_JAR", alone.toString(), "JAVA",
+                    fakeJava.toString()), List.of(basedir().resolve(launcher).toString(), "x.yml"));
+            assertEquals(1, noExtra.exit(), noExtra.output());
+            assertTrue(noExtra.output().contains(tmp.resolve("has-extra.jar") + " is missing: it is built with "
+                    + alone + " and belongs beside it"), noExtra.output());
+        }
     }
 
     @Test

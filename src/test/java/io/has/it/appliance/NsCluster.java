@@ -2,6 +2,7 @@ package io.has.it.appliance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.has.it.ClusterHarness;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,8 +86,7 @@ final class NsCluster implements AutoCloseable {
         this.base = Files.createTempDirectory(Path.of("/tmp"), "has-ns-");
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
         this.jar = base.resolve("has.jar");
-        Files.copy(Host.jar(), jar, StandardCopyOption.REPLACE_EXISTING);
-        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        ClusterHarness.copyJar(Host.jar(), jar);
     }
 
     Path base() {

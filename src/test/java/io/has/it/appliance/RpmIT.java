@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.has.it.ClusterHarness;
 import io.has.process.ProcessResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class RpmIT {
         Path build2 = tmp.resolve("build2");
         Files.createDirectories(build2);
         String version = rpm1.getFileName().toString().replaceAll("vastbase-has-(.*)-1\\..*", "$1");
-        Files.copy(Host.jar(), build2.resolve("has-" + version + ".jar"));
+        ClusterHarness.copyJar(Host.jar(), build2.resolve("has-" + version + ".jar"));
         // release 2 ships a changed default sysconfig, so rpm must keep the operator's edit and write .rpmnew
         Path base2 = tmp.resolve("base2");
         Host.must("mkdir -p " + base2 + "/src/main && cp -r " + Host.basedir() + "/{rpm,systemd,sysconfig,sql,scripts} "
