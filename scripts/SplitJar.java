@@ -5,15 +5,18 @@
  * packages of the classes named in LISTDIR's class lists), every class under a KEEP_PREFIX (HAS's own,
  * io/has/) and every other entry (resources, service files, META-INF/versions). has-extra.jar, written
  * beside it, takes the classes of the libraries' other packages (netty, ZooKeeper's server, Undertow's
- * client and websockets, most of logback's and Guava's, ...). Run by `mvn package` after StripLocalVariables.java and before
- * scripts/cds-archive, which writes the archives from the same lists.
+ * client and websockets, most of logback's and Guava's, ...). Run by `mvn package` after
+ * StripLocalVariables.java and before scripts/cds-archive, which writes the archives from the same lists.
  *
  * Why: the JVM keeps the central directory of every jar it opened on the Java heap for the process's life.
  * The whole jar's (12,800 entries) took 1.3 MB of every daemon's heap, for the ~2,000 library classes
  * a daemon or hasctl loads. has-extra.jar is opened only when a class or resource of one of its packages
  * is asked for. Whole packages stay together because libraries look up names that do not exist (pgjdbc's
  * org/postgresql/driverconfig.properties, optional classes): in a package split over both jars, each
- * such lookup would open has-extra.jar too.
+ * such lookup would open has-extra.jar too. For the same reason a package whose classes are only looked
+ * up, never loaded, is kept with a KEEP_PREFIX: pgjdbc's org/postgresql/translation/, where it looks for
+ * a message bundle for the default locale (messages_en, which does not exist) when it first formats an
+ * error.
  *
  * How the JVM finds has-extra.jar (both are in JAR):
  *   - META-INF/INDEX.LIST, a jar index that names has-extra.jar and its packages: Java 17 to 20 look in
