@@ -152,6 +152,7 @@ public class PostgresDatabase implements LocalDatabase {
         HasConfig.Credentials su = pg.superuser();
         List<String> options = config.bootstrap() == null ? List.of() : config.bootstrap().initdb();
         prepareSync(dialect.initdbNoSyncOption());
+        connector.warmUpInBackground();
         Optional<String> noSync = FileSystemSync.noSyncOption(dialect.initdbNoSyncOption(), options);
         Path pwFile = null;
         try {
