@@ -106,6 +106,7 @@ final class ConfigMapper {
         for (String other : others) {
             r.warn("'" + other + "' section ignored: HAS only supports ZooKeeper");
         }
+        unsupportedSecurity(zk, r);
         List<Object> items = new ArrayList<>();
         if (hostsValue instanceof String s) {
             for (String h : s.split(",")) {
@@ -139,6 +140,24 @@ final class ConfigMapper {
             }
         }
         return new HasConfig.ZooKeeper(List.copyOf(hosts));
+    }
+
+    /**
+     * TLS to ZooKeeper and ZooKeeper ACLs are not implemented: a configuration that asks for them is refused
+     * rather than run without them (in plain text to a TLS port, or leaving the cluster's keys open to every
+     * client).
+     */
+    private static void unsupportedSecurity(Map<String, Object> zk, TreeReader r) {
+        if (r.bool(zk, "zookeeper", "use_ssl", false)) {
+            r.error("zookeeper.use_ssl", "TLS to ZooKeeper is not supported yet: HAS connects without it; remove the"
+                    + " key or set it to false (and use ZooKeeper's plain client port)");
+        }
+        for (String key : List.of("set_acls", "auth_data")) {
+            if (zk.get(key) != null) {
+                r.error("zookeeper." + key, "ZooKeeper ACLs and authentication are not supported yet: HAS creates its"
+                        + " keys open to every client and does not authenticate; remove the key");
+            }
+        }
     }
 
     private static Map<String, Object> tags(Map<String, Object> tree, TreeReader r) {

@@ -122,6 +122,19 @@ class ConfigValidationTest {
     }
 
     @Test
+    void tlsAndAclsForZooKeeperAreRefusedNotIgnored() {
+        ConfigResult r = with("hosts: zk1:2181,zk2:2181",
+                "hosts: zk1:2181\n  use_ssl: true\n  set_acls: {admin: [ALL]}\n  auth_data: {digest: 'u:p'}");
+        assertInvalid(r);
+        assertEquals(List.of("zookeeper.use_ssl", "zookeeper.set_acls", "zookeeper.auth_data"), paths(r));
+        assertTrue(messageFor(r, "zookeeper.use_ssl").contains("not supported"));
+        assertTrue(with("hosts: zk1:2181,zk2:2181", "hosts: zk1:2181\n  use_ssl: false").isValid(),
+                "use_ssl: false asks for what HAS does");
+        assertEquals(List.of("zookeeper.use_ssl"), paths(with("hosts: zk1:2181,zk2:2181",
+                "hosts: zk1:2181\n  use_ssl: maybe")));
+    }
+
+    @Test
     void zooKeeperHostWithoutPortGetsTheDefault() {
         ConfigResult r = with("hosts: zk1:2181,zk2:2181", "hosts: [zk1, zk2:2182]");
         assertEquals(List.of("zk1:2181", "zk2:2182"), r.config().zookeeper().hosts());
