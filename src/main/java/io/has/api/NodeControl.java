@@ -87,6 +87,9 @@ public interface NodeControl {
      */
     ActionResult acceptFailsafe(String name, String connUrl, String apiUrl);
 
-    /** Re-reads the configuration file and applies what can change without a restart (SIGHUP). */
+    /**
+     * Writes PostgreSQL's configuration again (local settings and the dynamic configuration) and reloads the
+     * server ({@code POST /reload}, SIGHUP). The YAML file is not read again.
+     */
     void reload();
 }

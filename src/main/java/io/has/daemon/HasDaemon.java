@@ -1,5 +1,6 @@
 package io.has.daemon;
 
+import io.has.api.NodeControl;
 import io.has.api.RestServer;
 import io.has.callback.CallbackRunner;
 import io.has.config.DynamicConfig;
@@ -77,6 +78,7 @@ public final class HasDaemon {
         HaLoop loop = new HaLoop(config, dcs, db, vip, watchdog, CallbackRunner.create(config));
         loopRef.set(loop);
         RestServer rest = new RestServer(config, loop::snapshot, loop.control());
+        reloadOnHangup(loop.control(), config.name());
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("[{}] received shutdown signal", config.name());
@@ -103,6 +105,23 @@ public final class HasDaemon {
         } finally {
             rest.close();
             done.countDown();
+        }
+    }
+
+    /**
+     * SIGHUP does what {@code POST /reload} does, as with Patroni ({@code systemctl reload}). Without a
+     * handler the JVM answers SIGHUP like SIGTERM: it runs the shutdown hooks, and the daemon stops its
+     * PostgreSQL and exits.
+     */
+    // sun.misc.Signal (module jdk.unsupported): the JDK's only way to handle a signal; javac says so
+    private void reloadOnHangup(NodeControl control, String name) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                log.info("[{}] received SIGHUP", name);
+                control.reload();
+            });
+        } catch (IllegalArgumentException e) { // in use by the JVM (never here) or unknown to the platform
+            log.warn("[{}] SIGHUP cannot be handled ({}): it stops the daemon as SIGTERM does", name, e.getMessage());
         }
     }
 

@@ -140,7 +140,8 @@ final class LocalConnector {
             Properties props = properties(2, 2, 2000);
             props.setProperty("user", "has-warm-up");
             String target = dialect.jdbcUrl(server.getInetAddress().getHostAddress(), server.getLocalPort(), "postgres");
-            try (Connection c = DriverManager.getConnection(target, props)) {
+            try {
+                DriverManager.getConnection(target, props).close();
                 log.debug("warming up the database driver: {} answered", target);
             } catch (SQLException expected) {
                 // the peer closed without answering

@@ -521,6 +521,11 @@ public final class ClusterHarness implements AutoCloseable {
         daemonProcess(name).ifPresent(h -> signal(h.pid(), "STOP"));
     }
 
+    /** SIGHUP to the daemon (a reload, as {@code systemctl reload} sends it). */
+    public void hangup(String name) {
+        daemonProcess(name).ifPresent(h -> signal(h.pid(), "HUP"));
+    }
+
     /**
      * SIGCONT to the daemon, and to runuser: runuser stops itself when its child stops (it mimics
      * a shell's job control) and would otherwise never reap the daemon.

@@ -136,7 +136,18 @@ class ClusterIT {
                 .until(() -> hasId(cluster, leader, lastId));
         assertTrue(writer.acknowledgedBy(newLeader) > 0, writer.summary());
 
-        // 7. bootstrap, cloning, failover, rejoin and the REST calls above loaded no class of the packages
+        // 7. SIGHUP reloads, as Patroni's does, instead of stopping the daemon (the JVM's answer without a handler)
+        long reloads = linesWith(cluster.member(newLeader).log(), "reload requested");
+        cluster.hangup(newLeader);
+        await(newLeader + " reloads on SIGHUP").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> linesWith(cluster.member(newLeader).log(), "reload requested") > reloads);
+        assertEquals(0, linesWith(cluster.member(newLeader).log(), "received shutdown signal"),
+                newLeader + " did not shut down");
+        assertTrue(cluster.isDaemonRunning(newLeader) && cluster.isPrimary(newLeader),
+                newLeader + " still runs as primary after SIGHUP");
+        assertEquals(newLeader, cluster.leaderFromZk(), "leader key after SIGHUP");
+
+        // 8. bootstrap, cloning, failover, rejoin and the REST calls above loaded no class of the packages
         //    scripts/SplitJar.java moved out: no daemon opened has-extra.jar (its directory would stay on the heap)
         for (String n : cluster.names()) {
             long pid = cluster.daemonProcess(n).orElseThrow(() -> new AssertionError(n + " runs")).pid();
@@ -148,6 +159,13 @@ class ClusterIT {
             }
         }
         System.out.println("ClusterIT: " + leader + " -> " + newLeader + "; " + writer.summary());
+    }
+
+    /** Lines of {@code log} that contain {@code text}. */
+    private static long linesWith(Path log, String text) throws IOException {
+        try (Stream<String> lines = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains(text)).count();
+        }
     }
 
     /** Where a /proc/PID/fd link points, or "" when it went away. */
